@@ -1,0 +1,5 @@
+"""sknn: scikit-learn-compatible neural networks on a small, fast, pure-NumPy core."""
+
+__version__ = "0.1.0"
+
+__all__ = []

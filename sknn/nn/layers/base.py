@@ -1,0 +1,121 @@
+"""The one layer contract every layer of the core follows.
+
+A layer is built once for an input shape, then called many times:
+
+* ``build(input_shape, rng, dtype)`` declares parameters with :meth:`Layer.add_param`
+  and returns the output shape (per sample, without the batch axis);
+* ``forward(X, training)`` computes the output and caches what ``backward`` needs;
+* ``backward(dY)`` fills ``self.grads[name]`` **in place** for each
+  ``self.params[name]`` and returns ``dX``.
+
+After building, :class:`~sknn.nn.network.Sequential` moves every parameter into one
+flat buffer and rebinds ``params[name]`` and ``grads[name]`` to views of it, so a layer
+must never rebind those entries itself: it reads ``self.params[k]`` and writes
+``self.grads[k][...] = ...`` (or uses ``out=``). Optimizers then update all parameters
+with a few large vectorized operations.
+"""
+
+import numpy as np
+
+
+class Layer:
+    """Base class of the core's layers.
+
+    Attributes
+    ----------
+    params : dict of str to ndarray
+        Trainable arrays, views into the network's flat parameter buffer once built.
+    grads : dict of str to ndarray
+        Gradients of the loss with respect to ``params``, same shapes, filled by
+        ``backward``.
+    regularized : set of str
+        Names of the parameters that weight penalties (L2 ``alpha``, ``l1``,
+        ``max_norm``) apply to: kernels, not biases or normalization scales.
+    state : dict of str to ndarray
+        Non-trainable arrays saved with the model (e.g. batch-norm running statistics).
+    input_shape, output_shape : tuple of int
+        Per-sample shapes, known after ``build``.
+    """
+
+    #: Whether ``forward`` behaves differently in training (dropout, batch norm).
+    has_training_mode = False
+
+    def __init__(self, name=None):
+        self.name = name
+        self.params = {}
+        self.grads = {}
+        self.regularized = set()
+        self.state = {}
+        self.input_shape = None
+        self.output_shape = None
+        self._buffers = {}
+
+    # -- building -------------------------------------------------------------------
+    def build(self, input_shape, rng, dtype):
+        """Declare parameters for ``input_shape`` and return the output shape.
+
+        Parameters
+        ----------
+        input_shape : tuple of int
+            Shape of one sample (no batch axis).
+        rng : numpy.random.Generator or RandomState
+            Source of randomness for initial weights.
+        dtype : numpy dtype
+            Compute dtype (float32 or float64).
+
+        Returns
+        -------
+        output_shape : tuple of int
+        """
+        self.input_shape = tuple(input_shape)
+        self.output_shape = self.input_shape
+        return self.output_shape
+
+    def add_param(self, name, value, regularize=False):
+        """Register a trainable array (called from ``build``)."""
+        self.params[name] = value
+        self.grads[name] = np.zeros_like(value)
+        if regularize:
+            self.regularized.add(name)
+
+    # -- computing ------------------------------------------------------------------
+    def forward(self, X, training=False):
+        """Compute the layer output for a batch ``X`` of shape (n, *input_shape)."""
+        raise NotImplementedError
+
+    def backward(self, dY):
+        """Fill ``self.grads`` from ``dY`` of shape (n, *output_shape); return dX."""
+        raise NotImplementedError
+
+    # -- helpers --------------------------------------------------------------------
+    def buffer(self, key, shape, dtype):
+        """A scratch array reused across batches of the same shape.
+
+        Per-batch allocations dominate small networks, so layers write their outputs
+        into buffers that live as long as the batch shape does.
+        """
+        buf = self._buffers.get(key)
+        if buf is None or buf.shape != shape or buf.dtype != dtype:
+            buf = np.empty(shape, dtype=dtype)
+            self._buffers[key] = buf
+        return buf
+
+    def clear_buffers(self):
+        """Drop scratch arrays and caches (before pickling, or to free memory)."""
+        self._buffers = {}
+
+    @property
+    def n_params(self):
+        """Number of trainable scalars."""
+        return int(sum(p.size for p in self.params.values()))
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        # Scratch buffers and forward caches are rebuilt on demand; never persist them.
+        state["_buffers"] = {}
+        for key in [k for k in state if k.startswith("_cache")]:
+            state[key] = None
+        return state
+
+    def __repr__(self):
+        return f"{type(self).__name__}(name={self.name!r})"
