@@ -73,9 +73,9 @@ def test_sklearn_scheme_reproduces_mlp_initial_weights(activation):
     init = initializers.get("sklearn", activation=activation)
     W1, b1 = init(rng, 4, 5, (4, 5), np.float64)
     W2, b2 = init(rng, 5, 3, (5, 3), np.float64)
-    for ours, theirs in zip([W1, b1, W2, b2],
-                            [clf.coefs_[0], clf.intercepts_[0], clf.coefs_[1], clf.intercepts_[1]]):
-        np.testing.assert_allclose(ours, theirs, rtol=0, atol=1e-6)
+    theirs = [clf.coefs_[0], clf.intercepts_[0], clf.coefs_[1], clf.intercepts_[1]]
+    for ours, sk in zip([W1, b1, W2, b2], theirs):
+        np.testing.assert_allclose(ours, sk, rtol=0, atol=1e-6)
 
 
 def test_sklearn_scheme_bounds():

@@ -28,7 +28,8 @@ def _data(name, n_outputs, seed=0, n=N):
     else:
         # |z - y| stays in (0.2, 0.8) or (1.2, 3): off the kinks at 0 and at delta=1.
         shape = (n, n_outputs)
-        mag = np.where(rng.random(shape) < 0.5, rng.uniform(0.2, 0.8, shape), rng.uniform(1.2, 3, shape))
+        small, large = rng.uniform(0.2, 0.8, shape), rng.uniform(1.2, 3, shape)
+        mag = np.where(rng.random(shape) < 0.5, small, large)
         Y = Z - mag * rng.choice([-1.0, 1.0], size=(n, n_outputs))
     return Y, Z
 
