@@ -2,4 +2,6 @@
 
 __version__ = "0.1.0"
 
-__all__ = []
+from .mlp import MLPClassifier, MLPRegressor
+
+__all__ = ["MLPClassifier", "MLPRegressor"]

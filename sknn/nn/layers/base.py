@@ -113,6 +113,11 @@ class Layer:
         state = self.__dict__.copy()
         # Scratch buffers and forward caches are rebuilt on demand; never persist them.
         state["_buffers"] = {}
+        if state.get("_packed"):
+            # The network owns these arrays (views of its flat buffer) and rebinds
+            # them on load: storing them here too would save every weight twice.
+            state["params"] = dict.fromkeys(self.params)
+            state["grads"] = dict.fromkeys(self.grads)
         for key in [k for k in state if k.startswith("_cache")]:
             state[key] = None
         return state

@@ -1,0 +1,303 @@
+"""Estimator plumbing shared by every gradient-trained sknn estimator.
+
+``fit -> validate_data -> encode y -> build network (subclass hook) -> make optimizer
+-> train``. Subclasses differ only in extra parameter constraints, the layers they
+build (:meth:`BaseNetwork._build_layers`), how X is shaped for the network
+(:meth:`BaseNetwork._network_input`), the loss, and how outputs decode to predictions.
+"""
+
+import copy
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.callback import CallbackSupportMixin, with_callbacks
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import train_test_split
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, Options, StrOptions
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted
+
+from .nn import activations, initializers, optimizers, schedules
+from .nn.network import Sequential
+from .nn.train import EpochHooks, TrainConfig, TrainingDiverged, TrainState, train, train_lbfgs
+
+STOCHASTIC_SOLVERS = ("sgd", "adam", "rmsprop", "adagrad", "adamax", "nadam", "adamw")
+
+#: Constraints of the parameters every gradient-trained estimator shares.
+NETWORK_PARAMETER_CONSTRAINTS = {
+    "activation": [StrOptions(set(activations.ACTIVATIONS) - {"softmax"})],
+    "solver": [StrOptions({"lbfgs", *STOCHASTIC_SOLVERS})],
+    "alpha": [Interval(Real, 0, None, closed="left")],
+    "l1": [Interval(Real, 0, None, closed="left")],
+    "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+    "learning_rate": [StrOptions(set(schedules.SCHEDULES))],
+    "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+    "power_t": [Interval(Real, 0, None, closed="left")],
+    "max_iter": [Interval(Integral, 1, None, closed="left")],
+    "shuffle": ["boolean"],
+    "random_state": ["random_state"],
+    "tol": [Interval(Real, 0, None, closed="left")],
+    "verbose": ["verbose"],
+    "warm_start": ["boolean"],
+    "momentum": [Interval(Real, 0, 1, closed="both")],
+    "nesterovs_momentum": ["boolean"],
+    "early_stopping": ["boolean"],
+    "validation_fraction": [Interval(Real, 0, 1, closed="left")],
+    "beta_1": [Interval(Real, 0, 1, closed="left")],
+    "beta_2": [Interval(Real, 0, 1, closed="left")],
+    "epsilon": [Interval(Real, 0, None, closed="neither")],
+    "n_iter_no_change": [Interval(Integral, 1, None, closed="left"), Options(Real, {np.inf})],
+    "max_fun": [Interval(Integral, 1, None, closed="left")],
+    "dropout": [Interval(Real, 0, 1, closed="left")],
+    "max_norm": [None, Interval(Real, 0, None, closed="neither")],
+    "batch_norm": ["boolean"],
+    "kernel_initializer": [StrOptions({*initializers.INITIALIZERS, "sklearn", "auto"})],
+    "clipnorm": [None, Interval(Real, 0, None, closed="neither")],
+}
+
+#: Rows per forward pass at prediction time, so memory stays bounded for any n.
+PREDICT_BATCH_ROWS = 4096
+
+
+class BaseNetwork(CallbackSupportMixin, BaseEstimator):
+    """Shared fit/partial_fit/predict machinery. Not for direct use.
+
+    Subclasses set ``self.<param>`` in ``__init__`` and implement
+    :meth:`_build_layers`, :meth:`_validate_input`, :meth:`_make_loss` and
+    :meth:`_score`.
+    """
+
+    # -- subclass hooks ---------------------------------------------------------------
+    def _build_layers(self, input_shape, n_outputs):
+        """Layers from the input to the output logits (a list of Layer)."""
+        raise NotImplementedError
+
+    def _network_input(self, X, reset):
+        """Shape validated X for the network; returns (X, per-sample input shape)."""
+        return X, (X.shape[1],)
+
+    def _validate_input(self, X, y, incremental, reset):
+        """validate_data plus target encoding; returns X and Y of shape (n, n_outputs)."""
+        raise NotImplementedError
+
+    def _make_loss(self):
+        raise NotImplementedError
+
+    # -- fitting ------------------------------------------------------------------------
+    @with_callbacks
+    def fit(self, X, y, sample_weight=None):
+        """Fit the network to data X and targets y.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data; float32 input is trained in float32, anything else in float64.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights; the loss is their weighted mean.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        self._validate_params()
+        return self._fit(X, y, sample_weight, incremental=False)
+
+    def _fit(self, X, y, sample_weight, incremental):
+        first = not hasattr(self, "network_") or (not self.warm_start and not incremental)
+        X, Y = self._validate_input(X, y, incremental, reset=first)
+        X, input_shape = self._network_input(X, reset=first)
+        if X.shape[0] < 2 and first:
+            raise ValueError(f"{type(self).__name__} needs at least 2 samples; got 1 sample.")
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
+        rng = check_random_state(self.random_state)
+        self._rng = rng
+        if first:
+            self._initialize(input_shape, Y, X.dtype, rng)
+        elif input_shape != self.network_.input_shape:
+            raise ValueError(f"X has per-sample shape {input_shape}, but {type(self).__name__} "
+                             f"was fitted with {self.network_.input_shape}.")
+        ctx = self._init_callback_context(max_subtasks=self.max_iter if not incremental else 1)
+        metadata = None if sample_weight is None else {"sample_weight": sample_weight}
+        ctx.call_on_fit_task_begin(estimator=self, X=X, y=y, metadata=metadata)
+        try:
+            if self.solver == "lbfgs":
+                self._fit_lbfgs(X, Y, sample_weight)
+            else:
+                self._fit_stochastic(X, Y, sample_weight, incremental, ctx, metadata)
+        except TrainingDiverged as exc:
+            del self.network_  # never hand back NaN weights
+            raise ValueError(f"{type(self).__name__} training diverged: {exc}") from None
+        if not np.all(np.isfinite(self.network_.params)):
+            del self.network_
+            raise ValueError("Solver produced non-finite parameter weights. The input data "
+                             "may contain large values and need to be preprocessed.")
+        ctx.call_on_fit_task_end(estimator=self, X=X, y=y, metadata=metadata,
+                                 reconstruction_attributes={})
+        return self
+
+    def _initialize(self, input_shape, Y, dtype, rng):
+        """Build the network and reset the training state (first fit)."""
+        self.n_outputs_ = Y.shape[1]
+        self._loss = self._make_loss()
+        self.out_activation_ = self._loss.out_activation
+        self.network_ = Sequential(self._build_layers(input_shape, self.n_outputs_))
+        self.network_.build(input_shape, rng, dtype)
+        self._state = TrainState()
+        if self.early_stopping and self.solver != "lbfgs":
+            self._state.use_validation()
+        self.__dict__.pop("_optimizer", None)
+
+    def _fit_lbfgs(self, X, Y, sample_weight):
+        if any(getattr(layer, "rate", 0) > 0 for layer in self.network_.leaves):
+            raise ValueError("dropout needs a stochastic solver; solver='lbfgs' "
+                             "minimizes a deterministic full-batch loss.")
+        config = self._train_config(X.shape[0], incremental=False)
+        n_iter, loss, converged = train_lbfgs(
+            self.network_, self._loss, X, Y, sample_weight, config, self.max_fun)
+        self.n_iter_, self.loss_ = n_iter, loss
+        if not converged:
+            warnings.warn(f"lbfgs failed to converge after {n_iter} iteration(s) "
+                          f"(max_iter={self.max_iter}, max_fun={self.max_fun}). "
+                          "Increase max_iter or scale the data.", ConvergenceWarning)
+
+    def _fit_stochastic(self, X, Y, sample_weight, incremental, ctx, metadata):
+        if self.early_stopping and incremental:
+            raise ValueError("partial_fit does not support early_stopping=True")
+        if not incremental or not hasattr(self, "_optimizer"):
+            self._optimizer = self._make_optimizer()
+            self._schedule = schedules.get(self.learning_rate, power_t=self.power_t,
+                                           n_epochs=self.max_iter)
+        X_train, Y_train, sw_train, validate = self._split_validation(X, Y, sample_weight)
+        hooks = self._epoch_hooks(ctx, X_train, Y_train, metadata, validate)
+        config = self._train_config(X_train.shape[0], incremental)
+        self._state.n_iter = 0  # as scikit-learn: n_iter_ counts this call's epochs
+        reason = train(self.network_, self._loss, self._optimizer, self._schedule, X_train,
+                       Y_train, sw_train, config, self._state, self._rng, hooks)
+        self._publish_state()
+        if reason == "max_iter" and not incremental:
+            warnings.warn(f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) "
+                          "reached and the optimization hasn't converged yet.",
+                          ConvergenceWarning)
+
+    def _make_optimizer(self):
+        lr = self.learning_rate_init
+        if self.solver == "sgd":
+            return optimizers.get("sgd", learning_rate=lr, momentum=self.momentum,
+                                  nesterov=self.nesterovs_momentum)
+        if self.solver in ("adam", "adamw", "nadam", "adamax"):
+            return optimizers.get(self.solver, learning_rate=lr, beta_1=self.beta_1,
+                                  beta_2=self.beta_2, epsilon=self.epsilon)
+        return optimizers.get(self.solver, learning_rate=lr)
+
+    def _train_config(self, n_samples, incremental):
+        batch_size = min(200, n_samples) if self.batch_size == "auto" else self.batch_size
+        if self.batch_size != "auto" and self.batch_size > n_samples:
+            warnings.warn("Got `batch_size` less than 1 or larger than sample size. "
+                          "It is going to be clipped")
+        return TrainConfig(
+            batch_size=batch_size, max_iter=self.max_iter, shuffle=self.shuffle,
+            alpha=self.alpha, l1=self.l1, max_norm=self.max_norm, clipnorm=self.clipnorm,
+            tol=self.tol, n_iter_no_change=self.n_iter_no_change,
+            incremental=incremental, verbose=bool(self.verbose))
+
+    def _split_validation(self, X, Y, sample_weight):
+        """Hold out ``validation_fraction`` of the data when ``early_stopping``."""
+        if not self.early_stopping:
+            return X, Y, sample_weight, None
+        stratify = Y if self._stratify_validation() else None
+        arrays = [X, Y] + ([] if sample_weight is None else [sample_weight])
+        parts = train_test_split(*arrays, random_state=self._rng,
+                                 test_size=self.validation_fraction, stratify=stratify)
+        X_tr, X_val, Y_tr, Y_val = parts[:4]
+        sw_tr, sw_val = (parts[4], parts[5]) if sample_weight is not None else (None, None)
+        if X_val.shape[0] < 2:
+            raise ValueError("The validation set is too small. Increase "
+                             "'validation_fraction' or the size of your dataset.")
+        y_val = self._decode_targets(Y_val)
+        return X_tr, Y_tr, sw_tr, lambda: self._score(X_val, y_val, sw_val)
+
+    def _stratify_validation(self):
+        return False
+
+    def _decode_targets(self, Y):
+        """Encoded targets back to what ``score`` compares predictions with."""
+        return Y
+
+    def _epoch_hooks(self, ctx, X, y, metadata, validate):
+        """Report each epoch to scikit-learn callbacks as a subtask of the fit task."""
+        current = {}
+
+        def begin(epoch):
+            current["ctx"] = ctx.subcontext(task_name="epoch")
+            current["ctx"].call_on_fit_task_begin(estimator=self, X=X, y=y, metadata=metadata)
+
+        def end(epoch):
+            return current["ctx"].call_on_fit_task_end(
+                estimator=self, X=X, y=y, metadata=metadata,
+                reconstruction_attributes=lambda: {"network_": copy.deepcopy(self.network_)})
+
+        return EpochHooks(validate=validate, on_epoch_begin=begin, on_epoch_end=end)
+
+    def _publish_state(self):
+        """Copy the training state into scikit-learn's fitted attributes."""
+        s = self._state
+        self.n_iter_, self.t_, self.loss_ = s.n_iter, s.t, s.loss
+        self.loss_curve_ = list(s.loss_curve)
+        self.best_loss_ = s.best_loss
+        self.validation_scores_ = None if s.validation_scores is None else list(s.validation_scores)
+        self.best_validation_score_ = s.best_validation_score
+
+    # -- predicting ---------------------------------------------------------------------
+    def _forward(self, X, mc_samples=None):
+        """Network outputs after the output activation, in batches of rows.
+
+        Returns an array of shape (n_samples, n_outputs), or
+        (mc_samples, n_samples, n_outputs) for Monte Carlo dropout.
+        """
+        check_is_fitted(self, "network_")
+        X = self._validate_predict_input(X)
+        X, _ = self._network_input(X, reset=False)
+        if mc_samples is None:
+            return self._loss.predict(self._logits(X))
+        self._check_mc_samples(mc_samples)
+        self.network_.set_mc_dropout(True)
+        try:
+            return np.stack([self._loss.predict(self._logits(X)) for _ in range(mc_samples)])
+        finally:
+            self.network_.set_mc_dropout(False)
+
+    def _logits(self, X):
+        n = X.shape[0]
+        out = np.empty((n, self.n_outputs_), dtype=self.network_.params.dtype)
+        for start in range(0, n, PREDICT_BATCH_ROWS):
+            rows = slice(start, min(start + PREDICT_BATCH_ROWS, n))
+            out[rows] = self.network_.forward(X[rows], training=False)
+        return out
+
+    def _check_mc_samples(self, mc_samples):
+        if not isinstance(mc_samples, Integral) or mc_samples < 1:
+            raise ValueError(f"mc_samples must be a positive integer, got {mc_samples!r}")
+        if not any(getattr(layer, "rate", 0) > 0 for layer in self.network_.leaves):
+            raise ValueError("mc_samples needs dropout > 0: without dropout every "
+                             "Monte Carlo pass gives the same output.")
+
+    def summary(self):
+        """Layers, output shapes and parameter counts as a text table (Keras-style).
+
+        Returns
+        -------
+        table : str
+        """
+        check_is_fitted(self, "network_")
+        return self.network_.summary()
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags

@@ -1,0 +1,154 @@
+"""What every sknn network classifier shares: label encoding, probabilities, decoding."""
+
+import numpy as np
+from sklearn.base import ClassifierMixin
+from sklearn.metrics import accuracy_score
+from sklearn.preprocessing import LabelBinarizer
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import unique_labels
+from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
+
+from .nn import losses
+
+
+def _stochastic(est):
+    # partial_fit is one epoch of the minibatch loop; L-BFGS has no such thing.
+    return est.solver != "lbfgs"
+
+
+class NetworkClassifierMixin(ClassifierMixin):
+    """Classification on top of :class:`~sknn._base.BaseNetwork`.
+
+    Binary and multilabel targets get logistic outputs with binary log-loss,
+    multiclass targets a softmax with multiclass log-loss (scikit-learn's choices).
+    """
+
+    def _validate_input(self, X, y, incremental, reset):
+        X, y = validate_data(self, X, y, accept_sparse="csr", multi_output=True,
+                             dtype=(np.float64, np.float32), reset=reset)
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        if not hasattr(self, "classes_") or (not self.warm_start and not incremental):
+            self._set_classes(y)
+        else:
+            self._check_known_classes(y, incremental)
+        return X, self._label_binarizer.transform(y).astype(X.dtype)
+
+    def _set_classes(self, y):
+        binarizer = LabelBinarizer().fit(y)
+        if len(binarizer.classes_) < 2:
+            raise ValueError(f"{type(self).__name__} needs samples of at least 2 classes "
+                             f"in y; got 1 class: {binarizer.classes_.tolist()}")
+        self._label_binarizer = binarizer
+        self.classes_ = binarizer.classes_
+
+    def _check_known_classes(self, y, incremental):
+        classes = unique_labels(y)
+        if self.warm_start and not incremental and set(classes) != set(self.classes_):
+            raise ValueError("warm_start can only be used where `y` has the same classes "
+                             f"as in the previous call to fit. Previously got "
+                             f"{self.classes_}, `y` has {classes}")
+        if len(np.setdiff1d(classes, self.classes_, assume_unique=True)):
+            raise ValueError(f"`y` has classes not in `self.classes_`. `self.classes_` "
+                             f"has {self.classes_}. 'y' has {classes}.")
+
+    def _validate_predict_input(self, X):
+        check_is_fitted(self, "network_")
+        return validate_data(self, X, accept_sparse="csr", dtype=(np.float64, np.float32),
+                             reset=False)
+
+    def _make_loss(self):
+        if self._label_binarizer.y_type_ == "multiclass":
+            return losses.get("log_loss")
+        return losses.get("binary_log_loss")
+
+    def _stratify_validation(self):
+        return self.n_outputs_ == 1
+
+    def _decode_targets(self, Y):
+        return self._label_binarizer.inverse_transform(Y)
+
+    def _score(self, X, y, sample_weight=None):
+        return accuracy_score(y, self._label_binarizer.inverse_transform(self._logits_proba(X)),
+                              sample_weight=sample_weight)
+
+    def _logits_proba(self, X):
+        # X here is already validated and shaped for the network (validation split).
+        return self._loss.predict(self._logits(X))
+
+    @available_if(_stochastic)
+    def partial_fit(self, X, y, sample_weight=None, classes=None):
+        """One epoch of minibatch training on (X, y) (not for ``solver='lbfgs'``).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        sample_weight : array-like of shape (n_samples,), default=None
+        classes : array of shape (n_classes,), default=None
+            Every class that will ever appear; required on the first call.
+
+        Returns
+        -------
+        self : object
+        """
+        if not hasattr(self, "network_"):
+            self._validate_params()
+            if classes is None:
+                raise ValueError("classes must be passed on the first call to partial_fit.")
+            self._set_classes(classes)
+        return self._fit(X, y, sample_weight, incremental=True)
+
+    def predict_proba(self, X, mc_samples=None):
+        """Class probabilities.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        mc_samples : int, default=None
+            If set, average this many forward passes with dropout on (Monte Carlo
+            dropout, Gal & Ghahramani 2016).
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            For multilabel targets, each column is that label's probability.
+        """
+        p = self._forward(X, mc_samples)
+        if mc_samples is not None:
+            p = p.mean(axis=0)
+        if p.shape[1] == 1:  # binary: one logistic unit gives P(classes_[1])
+            return np.hstack([1 - p, p])
+        return p
+
+    def predict_log_proba(self, X, mc_samples=None):
+        """Logarithm of :meth:`predict_proba` (same parameters)."""
+        with np.errstate(divide="ignore"):
+            return np.log(self.predict_proba(X, mc_samples))
+
+    def predict(self, X, mc_samples=None):
+        """Predicted classes (labels for multilabel y), from :meth:`predict_proba`.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+        """
+        p = self.predict_proba(X, mc_samples)
+        if self._label_binarizer.y_type_ == "binary":
+            p = p[:, 1:]
+        return self._label_binarizer.inverse_transform(p)
+
+    def decision_function(self, X):
+        """Raw output-layer values (logits) before the logistic or softmax.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,) for binary y, else (n_samples, n_outputs)
+        """
+        Z = self._logits(self._network_input(self._validate_predict_input(X), reset=False)[0])
+        return Z.ravel() if Z.shape[1] == 1 else Z
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True
+        return tags

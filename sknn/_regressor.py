@@ -1,0 +1,87 @@
+"""What every sknn network regressor shares: targets, losses, predictions with spread."""
+
+import numpy as np
+from sklearn.base import RegressorMixin
+from sklearn.metrics import r2_score
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from .nn import losses
+
+REGRESSION_LOSSES = ("squared_error", "absolute_error", "huber", "poisson")
+
+
+def _stochastic(est):
+    return est.solver != "lbfgs"
+
+
+class NetworkRegressorMixin(RegressorMixin):
+    """Regression on top of :class:`~sknn._base.BaseNetwork`: identity output (``exp``
+    for ``loss='poisson'``), one output unit per target column."""
+
+    def _validate_input(self, X, y, incremental, reset):
+        X, y = validate_data(self, X, y, accept_sparse="csr", multi_output=True,
+                             y_numeric=True, dtype=(np.float64, np.float32), reset=reset)
+        if self.loss == "poisson" and np.any(y < 0):
+            raise ValueError("loss='poisson' needs non-negative targets y; got y < 0.")
+        Y = y.reshape(-1, 1) if y.ndim == 1 else y
+        return X, Y.astype(X.dtype, copy=False)
+
+    def _validate_predict_input(self, X):
+        check_is_fitted(self, "network_")
+        return validate_data(self, X, accept_sparse="csr", dtype=(np.float64, np.float32),
+                             reset=False)
+
+    def _make_loss(self):
+        return losses.get(self.loss)
+
+    def _score(self, X, y, sample_weight=None):
+        pred = self._loss.predict(self._logits(X))
+        return r2_score(y, pred, sample_weight=sample_weight)
+
+    @available_if(_stochastic)
+    def partial_fit(self, X, y, sample_weight=None):
+        """One epoch of minibatch training on (X, y) (not for ``solver='lbfgs'``).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        self : object
+        """
+        if not hasattr(self, "network_"):
+            self._validate_params()
+        return self._fit(X, y, sample_weight, incremental=True)
+
+    def predict(self, X, mc_samples=None, return_std=False):
+        """Predicted targets.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        mc_samples : int, default=None
+            If set, average this many forward passes with dropout on (Monte Carlo
+            dropout).
+        return_std : bool, default=False
+            With ``mc_samples``, also return the standard deviation over the passes.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+        y_std : ndarray of the same shape, only with ``return_std=True``
+        """
+        if return_std and mc_samples is None:
+            raise ValueError("return_std=True needs mc_samples: the spread comes from "
+                             "Monte Carlo dropout passes.")
+        out = self._forward(X, mc_samples)
+        std = None
+        if mc_samples is not None:
+            out, std = out.mean(axis=0), out.std(axis=0)
+        if out.shape[1] == 1:
+            out = out.ravel()
+            std = None if std is None else std.ravel()
+        return (out, std) if return_std else out

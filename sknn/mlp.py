@@ -1,0 +1,351 @@
+"""Multilayer perceptrons: drop-in supersets of scikit-learn's MLPClassifier/MLPRegressor."""
+
+from numbers import Integral
+
+import numpy as np
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted
+
+from ._base import NETWORK_PARAMETER_CONSTRAINTS, BaseNetwork
+from ._classifier import NetworkClassifierMixin
+from ._regressor import REGRESSION_LOSSES, NetworkRegressorMixin
+from .nn import initializers
+from .nn.layers import Activation, BatchNormalization, Dense, Dropout, SkipConcat
+
+_PARAMS_DOC = """
+    Parameters
+    ----------
+    hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
+        Width of each hidden layer.
+    activation : {"relu", "tanh", "logistic", "identity", "leaky_relu", "elu", "selu", \
+"gelu", "softplus"}, default="relu"
+        Hidden-layer activation.
+    solver : {"adam", "sgd", "lbfgs", "rmsprop", "adagrad", "adamax", "nadam", \
+"adamw"}, default="adam"
+        Optimizer. "sgd" and "adam" use scikit-learn's exact arithmetic; "lbfgs" runs
+        scipy's L-BFGS-B on the full batch.
+    alpha : float, default=0.0001
+        L2 penalty: ``0.5 * alpha * ||W||^2 / n_batch`` is added to each batch loss
+        (scikit-learn's scaling); biases are not penalized.
+    batch_size : int or "auto", default="auto"
+        Minibatch size; "auto" is ``min(200, n_samples)``.
+    learning_rate : {"constant", "invscaling", "adaptive", "exponential", "cosine"}, \
+default="constant"
+        Schedule. As in scikit-learn, "invscaling" and "adaptive" act only with
+        ``solver="sgd"``; "exponential" (x0.96 per epoch) and "cosine" (to 0 at
+        ``max_iter``) act with every stochastic solver.
+    learning_rate_init : float, default=0.001
+        Initial step size.
+    power_t : float, default=0.5
+        Exponent of "invscaling".
+    max_iter : int, default=200
+        Epochs for stochastic solvers; iterations for "lbfgs".
+    shuffle : bool, default=True
+        Shuffle samples every epoch.
+    random_state : int, RandomState instance or None, default=None
+        Seeds weights, shuffling, dropout and the validation split; the same seed as
+        scikit-learn's MLP gives the same initial weights.
+    tol : float, default=1e-4
+        Improvement below which an epoch counts as no improvement.
+    verbose : bool, default=False
+        Print progress.
+    warm_start : bool, default=False
+        Reuse the previous solution as initialization.
+    momentum : float, default=0.9
+        SGD momentum.
+    nesterovs_momentum : bool, default=True
+        Nesterov momentum for SGD.
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the data, stop when its score stops
+        improving and restore the weights of the best epoch.
+    validation_fraction : float, default=0.1
+        Held-out share for early stopping.
+    beta_1, beta_2 : float, default=0.9, 0.999
+        Adam-family moment decay rates.
+    epsilon : float, default=1e-8
+        Adam-family numerical stability term.
+    n_iter_no_change : int, default=10
+        Epochs without ``tol`` improvement before stopping.
+    max_fun : int, default=15000
+        Maximum loss evaluations for "lbfgs".
+    dropout : float in [0, 1), default=0.0
+        Dropout rate after each hidden layer (inverted dropout).
+    l1 : float, default=0.0
+        L1 penalty ``l1 * |W|_1 / n_batch`` on the weights.
+    max_norm : float or None, default=None
+        Cap on each unit's incoming weight vector norm, applied after every step.
+    batch_norm : bool, default=False
+        Batch normalization between each hidden Dense layer and its activation.
+    kernel_initializer : str, default="sklearn"
+        "sklearn" (scikit-learn's scheme, uniform weights and biases), "auto" (He for
+        the relu family, Glorot for tanh/logistic, LeCun for selu) or an explicit
+        "glorot_uniform", "he_normal", ... (biases zero).
+    clipnorm : float or None, default=None
+        Rescale the whole gradient when its global L2 norm exceeds this.
+    wide_and_deep : bool, default=False
+        Concatenate the input to the last hidden layer before the output layer.
+"""
+
+_ATTRS_DOC = """
+    Attributes
+    ----------
+    coefs_ : list of ndarray, length n_layers - 1
+        ``coefs_[i]`` of shape (fan_in, fan_out) is the weight matrix of layer i;
+        writing to it changes the model.
+    intercepts_ : list of ndarray, length n_layers - 1
+        ``intercepts_[i]`` of shape (fan_out,).
+    loss_ : float
+        Last epoch's training loss (penalty included).
+    best_loss_ : float or None
+        Lowest training loss (None with early stopping).
+    loss_curve_ : list of float
+        Training loss per epoch (stochastic solvers).
+    validation_scores_ : list of float or None
+        Held-out score per epoch with ``early_stopping``.
+    best_validation_score_ : float or None
+        Best held-out score with ``early_stopping``.
+    t_ : int
+        Training samples seen.
+    n_iter_ : int
+        Epochs (or L-BFGS iterations) run by the last call.
+    n_layers_ : int
+        Number of layers, input and output included.
+    n_outputs_ : int
+        Number of output units.
+    out_activation_ : str
+        Output activation ("softmax", "logistic", "identity" or "exp").
+    n_features_in_ : int
+        Number of features seen in fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Feature names, when X has string column names.
+    network_ : Sequential
+        The underlying core network.
+"""
+
+
+class _MLPMixin:
+    """What both perceptrons share: the layer stack, coefs_/intercepts_, from_weights."""
+
+    _parameter_constraints = {
+        **NETWORK_PARAMETER_CONSTRAINTS,
+        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+        "wide_and_deep": ["boolean"],
+    }
+
+    def _hidden_sizes(self):
+        sizes = self.hidden_layer_sizes
+        sizes = list(sizes) if hasattr(sizes, "__iter__") else [sizes]
+        if any(int(s) <= 0 for s in sizes):
+            raise ValueError(f"hidden_layer_sizes must be > 0, got {sizes}.")
+        return [int(s) for s in sizes]
+
+    def _build_layers(self, input_shape, n_outputs):
+        init = initializers.get(self.kernel_initializer, self.activation)
+        layers = []
+        for width in self._hidden_sizes():
+            if self.batch_norm:
+                layers += [Dense(width, "identity", init), BatchNormalization(),
+                           Activation(self.activation)]
+            else:
+                layers.append(Dense(width, self.activation, init))
+            if self.dropout:
+                layers.append(Dropout(self.dropout))
+        if self.wide_and_deep:
+            layers = [SkipConcat(layers)]
+        self.n_layers_ = len(self._hidden_sizes()) + 2
+        return layers + [Dense(n_outputs, "identity", init)]
+
+    def _dense_layers(self):
+        check_is_fitted(self, "network_")
+        return [layer for layer in self.network_.leaves if isinstance(layer, Dense)]
+
+    @property
+    def coefs_(self):
+        return [layer.params["W"] for layer in self._dense_layers()]
+
+    @coefs_.setter
+    def coefs_(self, values):
+        self._copy_into("W", values)
+
+    @property
+    def intercepts_(self):
+        return [layer.params["b"] for layer in self._dense_layers()]
+
+    @intercepts_.setter
+    def intercepts_(self, values):
+        self._copy_into("b", values)
+
+    def _copy_into(self, name, values):
+        layers = self._dense_layers()
+        if len(values) != len(layers):
+            raise ValueError(f"expected {len(layers)} arrays, got {len(values)}")
+        for layer, value in zip(layers, values):
+            value = np.asarray(value)
+            if value.shape != layer.params[name].shape:
+                raise ValueError(f"weight shape {value.shape} does not match the "
+                                 f"network's {layer.params[name].shape}")
+            layer.params[name][...] = value
+
+    @classmethod
+    def _from_weights(cls, coefs, intercepts, params, set_targets):
+        """Build a fitted estimator around given weights; ``set_targets(est)`` sets the
+        target encoding and returns the number of output units."""
+        dtype = np.result_type(np.asarray(coefs[0]).dtype, np.float32)
+        coefs = [np.asarray(c, dtype=dtype) for c in coefs]
+        est = cls(hidden_layer_sizes=tuple(c.shape[1] for c in coefs[:-1]), **params)
+        est._validate_params()
+        n_outputs = set_targets(est)
+        if len(coefs) != len(intercepts) or coefs[-1].shape[1] != n_outputs:
+            raise ValueError("coefs and intercepts need one array per layer, and the last "
+                             f"layer {n_outputs} output unit(s)")
+        est.n_features_in_ = coefs[0].shape[0]
+        est._initialize((coefs[0].shape[0],), np.zeros((1, n_outputs)), dtype,
+                        np.random.RandomState(0))
+        est.coefs_, est.intercepts_ = coefs, intercepts
+        est._publish_state()
+        return est
+
+
+class MLPClassifier(_MLPMixin, NetworkClassifierMixin, BaseNetwork):
+    __doc__ = (
+        """Multilayer perceptron classifier: scikit-learn's, plus dropout, batch norm,
+    more optimizers, activations and initializers, wide & deep, Monte Carlo dropout.
+
+    Changing the import from ``sklearn.neural_network`` is all a scikit-learn user has
+    to do: every parameter, default and fitted attribute has the same meaning, and
+    "sgd"/"adam" follow the same arithmetic from the same initial weights.
+    """
+        + _PARAMS_DOC
+        + _ATTRS_DOC
+        + """
+    classes_ : ndarray of shape (n_classes,)
+        Class labels.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sknn import MLPClassifier
+    >>> X, y = load_iris(return_X_y=True)
+    >>> clf = MLPClassifier(hidden_layer_sizes=(16,), max_iter=300, random_state=0)
+    >>> clf.fit(X, y).score(X, y) > 0.9
+    True
+    """
+    )
+
+    def __init__(self, hidden_layer_sizes=(100,), activation="relu", *, solver="adam",
+                 alpha=0.0001, batch_size="auto", learning_rate="constant",
+                 learning_rate_init=0.001, power_t=0.5, max_iter=200, shuffle=True,
+                 random_state=None, tol=1e-4, verbose=False, warm_start=False,
+                 momentum=0.9, nesterovs_momentum=True, early_stopping=False,
+                 validation_fraction=0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-8,
+                 n_iter_no_change=10, max_fun=15000, dropout=0.0, l1=0.0, max_norm=None,
+                 batch_norm=False, kernel_initializer="sklearn", clipnorm=None,
+                 wide_and_deep=False):
+        self.hidden_layer_sizes, self.activation, self.solver = hidden_layer_sizes, activation, solver
+        self.alpha, self.batch_size, self.learning_rate = alpha, batch_size, learning_rate
+        self.learning_rate_init, self.power_t, self.max_iter = learning_rate_init, power_t, max_iter
+        self.shuffle, self.random_state, self.tol = shuffle, random_state, tol
+        self.verbose, self.warm_start, self.momentum = verbose, warm_start, momentum
+        self.nesterovs_momentum, self.early_stopping = nesterovs_momentum, early_stopping
+        self.validation_fraction, self.beta_1, self.beta_2 = validation_fraction, beta_1, beta_2
+        self.epsilon, self.n_iter_no_change, self.max_fun = epsilon, n_iter_no_change, max_fun
+        self.dropout, self.l1, self.max_norm, self.batch_norm = dropout, l1, max_norm, batch_norm
+        self.kernel_initializer, self.clipnorm = kernel_initializer, clipnorm
+        self.wide_and_deep = wide_and_deep
+
+    @classmethod
+    def from_weights(cls, coefs, intercepts, classes, **params):
+        """A fitted classifier with the given weights (no training).
+
+        Parameters
+        ----------
+        coefs : list of array-like, ``coefs[i]`` of shape (fan_in, fan_out)
+        intercepts : list of array-like, ``intercepts[i]`` of shape (fan_out,)
+        classes : array-like of shape (n_classes,)
+            Labels; two classes take one logistic output unit, more a softmax.
+        **params
+            Other constructor parameters (e.g. ``activation="logistic"``).
+
+        Returns
+        -------
+        clf : MLPClassifier
+        """
+        def set_targets(est):
+            est._set_classes(np.asarray(classes))
+            return 1 if len(est.classes_) == 2 else len(est.classes_)
+
+        return cls._from_weights(coefs, intercepts, params, set_targets)
+
+
+class MLPRegressor(_MLPMixin, NetworkRegressorMixin, BaseNetwork):
+    __doc__ = (
+        """Multilayer perceptron regressor: scikit-learn's, plus dropout, batch norm,
+    more optimizers, losses, activations and initializers, wide & deep, and Monte
+    Carlo dropout predictions with their spread.
+    """
+        + _PARAMS_DOC.replace(
+            "\n    hidden_layer_sizes",
+            """
+    loss : {"squared_error", "absolute_error", "huber", "poisson"}, default="squared_error"
+        Training loss; "poisson" uses an exponential output. For several outputs
+        "squared_error" is summed over outputs (scikit-learn reports its mean).
+    hidden_layer_sizes""", 1)
+        + _ATTRS_DOC
+        + """
+    Examples
+    --------
+    >>> from sklearn.datasets import load_diabetes
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from sknn import MLPRegressor
+    >>> X, y = load_diabetes(return_X_y=True)
+    >>> reg = make_pipeline(StandardScaler(), MLPRegressor(
+    ...     (32,), learning_rate_init=0.01, max_iter=500, random_state=0))
+    >>> reg.fit(X, y).score(X, y) > 0.5
+    True
+    """
+    )
+
+    _parameter_constraints = {
+        **_MLPMixin._parameter_constraints,
+        "loss": [StrOptions(set(REGRESSION_LOSSES))],
+    }
+
+    def __init__(self, loss="squared_error", hidden_layer_sizes=(100,), activation="relu", *,
+                 solver="adam", alpha=0.0001, batch_size="auto", learning_rate="constant",
+                 learning_rate_init=0.001, power_t=0.5, max_iter=200, shuffle=True,
+                 random_state=None, tol=1e-4, verbose=False, warm_start=False,
+                 momentum=0.9, nesterovs_momentum=True, early_stopping=False,
+                 validation_fraction=0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-8,
+                 n_iter_no_change=10, max_fun=15000, dropout=0.0, l1=0.0, max_norm=None,
+                 batch_norm=False, kernel_initializer="sklearn", clipnorm=None,
+                 wide_and_deep=False):
+        self.loss = loss
+        MLPClassifier.__init__(
+            self, hidden_layer_sizes, activation, solver=solver, alpha=alpha,
+            batch_size=batch_size, learning_rate=learning_rate,
+            learning_rate_init=learning_rate_init, power_t=power_t, max_iter=max_iter,
+            shuffle=shuffle, random_state=random_state, tol=tol, verbose=verbose,
+            warm_start=warm_start, momentum=momentum, nesterovs_momentum=nesterovs_momentum,
+            early_stopping=early_stopping, validation_fraction=validation_fraction,
+            beta_1=beta_1, beta_2=beta_2, epsilon=epsilon, n_iter_no_change=n_iter_no_change,
+            max_fun=max_fun, dropout=dropout, l1=l1, max_norm=max_norm,
+            batch_norm=batch_norm, kernel_initializer=kernel_initializer,
+            clipnorm=clipnorm, wide_and_deep=wide_and_deep)
+
+    @classmethod
+    def from_weights(cls, coefs, intercepts, **params):
+        """A fitted regressor with the given weights (no training).
+
+        Parameters
+        ----------
+        coefs : list of array-like, ``coefs[i]`` of shape (fan_in, fan_out)
+        intercepts : list of array-like, ``intercepts[i]`` of shape (fan_out,)
+        **params
+            Other constructor parameters.
+
+        Returns
+        -------
+        reg : MLPRegressor
+        """
+        return cls._from_weights(coefs, intercepts, params, lambda est: np.shape(coefs[-1])[1])

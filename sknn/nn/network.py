@@ -1,0 +1,141 @@
+"""Sequential: a stack of layers whose parameters live in one flat buffer."""
+
+import numpy as np
+
+
+def _leaves(layers):
+    """Every layer that owns parameters or state, containers expanded, in order."""
+    for layer in layers:
+        yield layer
+        yield from _leaves(getattr(layer, "sublayers", ()))
+
+
+class Sequential:
+    """A stack of layers applied in order.
+
+    After :meth:`build`, every parameter of every layer is a view into ``params``, one
+    contiguous 1-D buffer, and every gradient a view into ``grads``. Parameters that
+    take weight penalties come first, so the training loop regularizes
+    ``params[:n_regularized]`` with one vectorized operation and optimizers update the
+    whole model with a few.
+
+    Parameters
+    ----------
+    layers : list of Layer
+
+    Attributes
+    ----------
+    params : ndarray of shape (n_params,)
+    grads : ndarray of shape (n_params,)
+    n_regularized : int
+        Number of leading entries of ``params`` that penalties apply to.
+    input_shape, output_shape : tuple of int
+        Per-sample shapes.
+    """
+
+    def __init__(self, layers):
+        self.layers = list(layers)
+
+    def build(self, input_shape, rng, dtype):
+        """Build every layer for per-sample ``input_shape`` and pack the parameters."""
+        shape = tuple(int(s) for s in input_shape)
+        self.input_shape = shape
+        for layer in self.layers:
+            shape = tuple(layer.build(shape, rng, dtype))
+        self.output_shape = shape
+        self.dtype = np.dtype(dtype)
+        self._pack()
+        return self
+
+    def _pack(self):
+        entries = [
+            (layer, name, name in layer.regularized)
+            for layer in _leaves(self.layers)
+            for name in layer.params
+        ]
+        entries.sort(key=lambda e: not e[2])  # stable: regularized first, order kept
+        self.n_regularized = sum(e[0].params[e[1]].size for e in entries if e[2])
+        total = sum(e[0].params[e[1]].size for e in entries)
+        self.params = np.empty(total, dtype=self.dtype)
+        self.grads = np.zeros(total, dtype=self.dtype)
+        self._layout, start = [], 0
+        for layer, name, _ in entries:
+            shape = layer.params[name].shape
+            stop = start + int(np.prod(shape, dtype=np.int64))
+            self.params[start:stop] = layer.params[name].ravel()
+            self._layout.append((layer, name, start, stop, shape))
+            start = stop
+        self._bind()
+
+    def _bind(self):
+        for layer, name, start, stop, shape in self._layout:
+            layer._packed = True
+            layer.params[name] = self.params[start:stop].reshape(shape)
+            layer.grads[name] = self.grads[start:stop].reshape(shape)
+
+    def regularized_views(self):
+        """The penalized parameters, one array each (for per-unit constraints)."""
+        return [layer.params[name] for layer, name, _, _, _ in self._layout
+                if name in layer.regularized]
+
+    # -- computing ------------------------------------------------------------------
+    def forward(self, X, training=False):
+        """Output of shape (n, *output_shape) for inputs of shape (n, *input_shape)."""
+        for layer in self.layers:
+            X = layer.forward(X, training)
+        return X
+
+    def backward(self, dY):
+        """Backpropagate ``dY = d loss / d output``, filling ``grads``.
+
+        The first layer's input gradient has no consumer, so it is not computed.
+        """
+        for layer in self.layers:
+            layer.skip_input_grad = False
+        self.layers[0].skip_input_grad = True
+        for layer in reversed(self.layers):
+            dY = layer.backward(dY)
+        return dY
+
+    def set_mc_dropout(self, on):
+        """Keep dropout noise on at inference (Monte Carlo dropout) or turn it off."""
+        for layer in _leaves(self.layers):
+            if hasattr(layer, "mc"):
+                layer.mc = bool(on)
+
+    def clear_buffers(self):
+        """Free every layer's scratch arrays and caches."""
+        for layer in _leaves(self.layers):
+            layer.clear_buffers()
+            layer._cache = None
+
+    @property
+    def leaves(self):
+        return list(_leaves(self.layers))
+
+    # -- persistence ----------------------------------------------------------------
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state["grads"] = None  # rebuilt as zeros: gradients are scratch
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        if self.__dict__.get("_layout") is not None:
+            self.grads = np.zeros_like(self.params)
+            self._bind()  # unpickled params are copies: make them views again
+
+    # -- description ----------------------------------------------------------------
+    def summary(self):
+        """A text table of layers, output shapes and parameter counts (as Keras's)."""
+        rows = [("Layer", "Output shape", "Params")]
+        for layer in self.layers:
+            out = "(None, " + ", ".join(str(s) for s in layer.output_shape) + ")"
+            n = sum(leaf.n_params for leaf in _leaves([layer]))
+            rows.append((repr(layer) if len(repr(layer)) < 40 else type(layer).__name__, out, f"{n:,}"))
+        widths = [max(len(r[i]) for r in rows) for i in range(3)]
+        line = "-" * (sum(widths) + 4)
+        text = [line, "  ".join(c.ljust(w) for c, w in zip(rows[0], widths)), line]
+        text += ["  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in rows[1:]]
+        text += [line, f"Total params: {self.params.size:,}", line]
+        return "\n".join(text)

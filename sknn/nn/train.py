@@ -1,0 +1,280 @@
+"""The one training loop shared by every gradient-trained estimator.
+
+Per batch: ``out = net.forward(Xb, training=True)``; ``loss, d_out = loss(Yb, out)``;
+``net.backward(d_out)``; penalties and clipping on the flat gradient;
+``optimizer.step(params, grads)``. Per epoch: the stopping rule (training loss or a
+validation score, scikit-learn's ``tol``/``n_iter_no_change``), the learning-rate
+schedule, and the epoch hooks through which callbacks see and stop training.
+L-BFGS, a full-batch method, goes through :func:`train_lbfgs` instead.
+"""
+
+import math
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.optimize
+import scipy.sparse as sp
+
+
+class TrainingDiverged(FloatingPointError):
+    """The loss became NaN or infinite: training stopped before weights were spoiled."""
+
+
+@dataclass
+class TrainConfig:
+    """Settings of one call to :func:`train` (the estimator's hyperparameters)."""
+
+    batch_size: int
+    max_iter: int
+    shuffle: bool = True
+    alpha: float = 0.0  # L2: 0.5 * alpha * ||W||^2 / n_batch added to the loss
+    l1: float = 0.0  # L1: l1 * |W|_1 / n_batch added to the loss
+    max_norm: float | None = None  # cap on each unit's incoming weight norm
+    clipnorm: float | None = None  # cap on the global gradient norm
+    tol: float = 1e-4
+    n_iter_no_change: float = 10
+    incremental: bool = False  # one epoch (partial_fit)
+    verbose: bool = False
+
+
+@dataclass
+class TrainState:
+    """What outlives one call to :func:`train` (``warm_start``, ``partial_fit``)."""
+
+    n_iter: int = 0
+    t: int = 0  # samples seen
+    loss: float | None = None
+    loss_curve: list = field(default_factory=list)
+    best_loss: float | None = np.inf
+    no_improvement_count: int = 0
+    validation_scores: list | None = None
+    best_validation_score: float | None = None
+    best_params: np.ndarray | None = None
+
+    def use_validation(self):
+        """Monitor a validation score instead of the training loss (scikit-learn's
+        ``early_stopping=True`` convention for the fitted attributes)."""
+        self.validation_scores = [] if self.validation_scores is None else self.validation_scores
+        if self.best_validation_score is None:
+            self.best_validation_score = -np.inf
+        self.best_loss = None
+
+
+@dataclass
+class EpochHooks:
+    """Callables the loop calls between epochs; each may be None.
+
+    ``validate() -> float`` scores the model on held-out data (higher is better);
+    ``on_epoch_begin(epoch)``; ``on_epoch_end(epoch) -> bool`` returns True to stop.
+    """
+
+    validate: object = None
+    on_epoch_begin: object = None
+    on_epoch_end: object = None
+
+
+def train(net, loss, optimizer, schedule, X, Y, sample_weight, config, state, rng,
+          hooks=None):
+    """Minibatch training of ``net`` in place.
+
+    Parameters
+    ----------
+    net : Sequential
+        A built network; ``net.params`` is updated in place.
+    loss : Loss
+        Computes ``(value, d value / d out)`` from the network's raw output.
+    optimizer : Optimizer
+    schedule : Schedule
+    X : ndarray or sparse matrix of shape (n_samples, *input_shape)
+    Y : ndarray of shape (n_samples, n_outputs)
+    sample_weight : ndarray of shape (n_samples,) or None
+    config : TrainConfig
+    state : TrainState
+        Updated in place: losses, counters, best parameters.
+    rng : numpy RandomState or Generator
+        Shuffles the samples.
+    hooks : EpochHooks or None
+
+    Returns
+    -------
+    reason : str
+        Why training stopped: "converged", "max_iter", "callback", "incremental" or
+        "interrupted".
+    """
+    hooks = hooks or EpochHooks()
+    n = X.shape[0]
+    batch_size = int(np.clip(config.batch_size, 1, n))
+    sample_idx = np.arange(n)
+    reason = "max_iter"
+    try:
+        for _ in range(config.max_iter):
+            if hooks.on_epoch_begin is not None:
+                hooks.on_epoch_begin(state.n_iter)
+            if config.shuffle:
+                perm = np.arange(n)
+                rng.shuffle(perm)
+                sample_idx = sample_idx[perm]
+            epoch_loss = _run_epoch(net, loss, optimizer, X, Y, sample_weight,
+                                    sample_idx if config.shuffle else None,
+                                    batch_size, config)
+            reason = _end_epoch(net, optimizer, schedule, epoch_loss, n, config, state, hooks)
+            if reason is not None:
+                break
+            reason = "max_iter"
+    except KeyboardInterrupt:
+        warnings.warn("Training interrupted by user.")
+        reason = "interrupted"
+    if state.validation_scores is not None and state.best_params is not None:
+        net.params[...] = state.best_params  # early stopping keeps the best epoch
+    return reason
+
+
+def _run_epoch(net, loss, optimizer, X, Y, sample_weight, sample_idx, batch_size, config):
+    """One pass over the data; returns the sample-averaged training loss."""
+    n = X.shape[0]
+    total = 0.0
+    scratch = np.empty(net.n_regularized, dtype=net.params.dtype)
+    for start in range(0, n, batch_size):
+        stop = min(start + batch_size, n)
+        if sample_idx is None:
+            rows = slice(start, stop)
+            Xb, Yb = X[rows], Y[rows]
+        else:
+            rows = sample_idx[start:stop]
+            Xb = X[rows] if sp.issparse(X) else np.take(X, rows, axis=0)
+            Yb = np.take(Y, rows, axis=0)
+        swb = None if sample_weight is None else sample_weight[rows]
+        value = _step(net, loss, optimizer, Xb, Yb, swb, config, scratch)
+        total += value * (stop - start)
+    return total / n
+
+
+def _step(net, loss, optimizer, Xb, Yb, swb, config, scratch):
+    """Forward, backward and one optimizer step on a batch; returns its loss."""
+    out = net.forward(Xb, training=True)
+    value, d_out = loss.value_and_gradient(Yb, out, swb)
+    n_eff = Xb.shape[0] if swb is None else float(swb.sum())
+    value += _penalize(net, config, n_eff, scratch)
+    if not math.isfinite(value):
+        raise TrainingDiverged(
+            f"the training loss became {value} (diverged); the weights were left as "
+            "they were before this batch. Lower learning_rate_init, scale X (e.g. "
+            "StandardScaler) or set clipnorm."
+        )
+    net.backward(d_out)
+    _add_penalty_grads(net, config, n_eff, scratch)
+    if config.clipnorm is not None:
+        norm = math.sqrt(float(np.dot(net.grads, net.grads)))
+        if norm > config.clipnorm:
+            net.grads *= config.clipnorm / norm
+    optimizer.step(net.params, net.grads)
+    if config.max_norm is not None:
+        _apply_max_norm(net, config.max_norm)
+    return value
+
+
+def _penalize(net, config, n_eff, scratch):
+    """Weight penalties added to the batch loss, scaled by 1/n as scikit-learn does."""
+    W = net.params[: net.n_regularized]
+    penalty = 0.0
+    if config.alpha:
+        penalty += 0.5 * config.alpha * float(np.dot(W, W)) / n_eff
+    if config.l1:
+        penalty += config.l1 * float(np.abs(W).sum()) / n_eff
+    return penalty
+
+
+def _add_penalty_grads(net, config, n_eff, scratch):
+    W, G = net.params[: net.n_regularized], net.grads[: net.n_regularized]
+    if config.alpha:
+        np.multiply(W, config.alpha / n_eff, out=scratch)
+        G += scratch
+    if config.l1:
+        np.sign(W, out=scratch)
+        scratch *= config.l1 / n_eff
+        G += scratch
+
+
+def _apply_max_norm(net, max_norm):
+    """Rescale each unit's incoming weights to norm at most ``max_norm`` (Keras MaxNorm)."""
+    for W in net.regularized_views():
+        axes = tuple(range(W.ndim - 1))
+        norms = np.sqrt(np.sum(W * W, axis=axes))
+        W *= np.minimum(1.0, max_norm / np.maximum(norms, 1e-12))
+
+
+def _end_epoch(net, optimizer, schedule, epoch_loss, n, config, state, hooks):
+    """Book-keeping after an epoch; returns why to stop, or None to go on."""
+    state.n_iter += 1
+    state.t += n
+    state.loss = epoch_loss
+    state.loss_curve.append(epoch_loss)
+    if config.verbose:
+        print(f"Iteration {state.n_iter}, loss = {epoch_loss:.8f}")
+    _update_no_improvement(net, config, state, hooks)
+    schedule.epoch_end(optimizer, state.t, state.n_iter)
+    if hooks.on_epoch_end is not None and hooks.on_epoch_end(state.n_iter - 1):
+        return "callback"
+    if state.no_improvement_count > config.n_iter_no_change:
+        what = "Validation score" if state.validation_scores is not None else "Training loss"
+        if config.verbose:
+            print(f"{what} did not improve more than tol={config.tol:f} for "
+                  f"{config.n_iter_no_change} consecutive epochs.")
+        if schedule.on_plateau(optimizer, config.verbose):
+            return "converged"
+        state.no_improvement_count = 0
+    return "incremental" if config.incremental else None
+
+
+def _update_no_improvement(net, config, state, hooks):
+    """scikit-learn's rule: count epochs that did not improve by more than ``tol``."""
+    if state.validation_scores is not None:
+        score = hooks.validate()
+        state.validation_scores.append(score)
+        if config.verbose:
+            print(f"Validation score: {score:f}")
+        improved = score >= state.best_validation_score + config.tol
+        state.no_improvement_count = 0 if improved else state.no_improvement_count + 1
+        if score > state.best_validation_score:
+            state.best_validation_score = score
+            if state.best_params is None:
+                state.best_params = net.params.copy()
+            else:
+                state.best_params[...] = net.params
+        return
+    last = state.loss_curve[-1]
+    improved = last <= state.best_loss - config.tol
+    state.no_improvement_count = 0 if improved else state.no_improvement_count + 1
+    state.best_loss = min(state.best_loss, last)
+
+
+def train_lbfgs(net, loss, X, Y, sample_weight, config, max_fun):
+    """Full-batch L-BFGS-B through :func:`scipy.optimize.minimize`.
+
+    Returns
+    -------
+    n_iter : int
+    final_loss : float
+    converged : bool
+    """
+    scratch = np.empty(net.n_regularized, dtype=net.params.dtype)
+    n_eff = X.shape[0] if sample_weight is None else float(sample_weight.sum())
+
+    def loss_and_grad(w):
+        net.params[...] = w
+        out = net.forward(X, training=True)
+        value, d_out = loss.value_and_gradient(Y, out, sample_weight)
+        value += _penalize(net, config, n_eff, scratch)
+        net.backward(d_out)
+        _add_penalty_grads(net, config, n_eff, scratch)
+        return value, net.grads.astype(np.float64)
+
+    result = scipy.optimize.minimize(
+        loss_and_grad, net.params.astype(np.float64), method="L-BFGS-B", jac=True,
+        options={"maxfun": max_fun, "maxiter": config.max_iter, "gtol": config.tol},
+    )
+    net.params[...] = result.x
+    if not np.isfinite(result.fun):
+        raise TrainingDiverged(f"L-BFGS reached a non-finite loss ({result.fun}).")
+    return int(result.nit), float(result.fun), bool(result.success)
