@@ -238,6 +238,7 @@ class BaseNetwork(CallbackSupportMixin, BaseEstimator):
             current["ctx"].call_on_fit_task_begin(estimator=self, X=X, y=y, metadata=metadata)
 
         def end(epoch):
+            self._publish_state()  # callbacks read loss_curve_ etc. as of this epoch
             return current["ctx"].call_on_fit_task_end(
                 estimator=self, X=X, y=y, metadata=metadata,
                 reconstruction_attributes=lambda: {"network_": copy.deepcopy(self.network_)})

@@ -85,3 +85,9 @@ class NetworkRegressorMixin(RegressorMixin):
             out = out.ravel()
             std = None if std is None else std.ravel()
         return (out, std) if return_std else out
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        tags.target_tags.single_output = True
+        return tags
