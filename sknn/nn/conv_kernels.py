@@ -115,7 +115,7 @@ def _padded(X, kernel, strides, padding, alloc):
     return Xp, Ho, Wo
 
 
-def im2col(X, kernel, strides=(1, 1), padding="valid", alloc=None):
+def im2col(X, kernel, strides=(1, 1), padding="valid", alloc=None, ones_column=False):
     """Patch matrix of a batch of images.
 
     ``cols[(b, r, c), (i, j, ch)] = Xpad[b, r*sh + i, c*sw + j, ch]``, where ``Xpad`` is
@@ -129,32 +129,42 @@ def im2col(X, kernel, strides=(1, 1), padding="valid", alloc=None):
     padding : {'valid', 'same'}
     alloc : callable ``alloc(key, shape, dtype) -> ndarray``, optional
         Source of scratch arrays (``Layer.buffer`` reuses them across batches).
+    ones_column : bool, default=False
+        Append a column of ones, so that a bias stacked under the kernel matrix is
+        added by the GEMM itself and its gradient comes out of the kernel-gradient GEMM
+        (a separate column sum over all pixels costs more than both).
 
     Returns
     -------
-    cols : ndarray of shape (n * Ho * Wo, kh * kw * C)
+    cols : ndarray of shape (n * Ho * Wo, kh * kw * C + ones_column)
         C-contiguous when ``C > 1``. With one channel it is the transpose of a
-        C-contiguous (kh * kw, n * Ho * Wo) array: each kernel offset is then one
-        contiguous shifted copy of the image instead of scattered single pixels, and
-        BLAS reads either layout without a copy.
+        C-contiguous array: each kernel offset is then one contiguous shifted copy of
+        the image instead of scattered single pixels, and BLAS reads either layout
+        without a copy.
     """
     Xp, Ho, Wo = _padded(X, kernel, strides, padding, alloc)
     (kh, kw), (sh, sw), (n, C) = kernel, strides, (X.shape[0], X.shape[3])
-    s = Xp.strides
+    K, N, extra = kh * kw * C, n * Ho * Wo, int(bool(ones_column))
     if C == 1:
-        cols = _alloc(alloc, "im2col", (kh, kw, n, Ho, Wo), X.dtype)
+        buf = _alloc(alloc, "im2col", (K + extra, N), X.dtype)
+        cols = buf[:K].reshape(kh, kw, n, Ho, Wo)  # leading rows: a view
         for i in range(kh):
             for j in range(kw):
                 cols[i, j] = Xp[:, i:i + (Ho - 1) * sh + 1:sh, j:j + (Wo - 1) * sw + 1:sw, 0]
-        return cols.reshape(kh * kw, -1).T
+        buf[K:] = 1
+        return buf.T
+    buf = _alloc(alloc, "im2col", (N, K + extra), X.dtype)
+    s, item, row = Xp.strides, buf.itemsize, buf.strides[0]
     # One strided view enumerates every patch; one copy materializes them all, moving
     # contiguous runs of kw * C values (a whole kernel row of channels) at a time.
     patches = np.lib.stride_tricks.as_strided(
         Xp, (n, Ho, Wo, kh, kw, C), (s[0], sh * s[1], sw * s[2], s[1], s[2], s[3]),
         writeable=False)
-    cols = _alloc(alloc, "im2col", (n, Ho, Wo, kh, kw, C), X.dtype)
-    np.copyto(cols, patches)
-    return cols.reshape(n * Ho * Wo, kh * kw * C)
+    dest = np.lib.stride_tricks.as_strided(
+        buf, (n, Ho, Wo, kh, kw, C), (Ho * Wo * row, Wo * row, row, kw * C * item, C * item, item))
+    np.copyto(dest, patches)
+    buf[:, K:] = 1
+    return buf
 
 
 def col2im(dcols, input_shape, kernel, strides=(1, 1), padding="valid", out=None):

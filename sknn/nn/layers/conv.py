@@ -88,27 +88,42 @@ class Conv2D(Layer):
 
     def forward(self, X, training=False):
         n = X.shape[0]
-        W = self.params["W"]
-        cols = im2col(X, self.kernel_size, self.strides, self.padding, alloc=self.buffer)
-        Z = self.buffer("Z", (cols.shape[0], self.filters), W.dtype)
-        np.matmul(cols, W.reshape(-1, self.filters), out=Z)
-        if self.use_bias:
-            Z += self.params["b"]
+        cols = im2col(X, self.kernel_size, self.strides, self.padding,
+                      alloc=self.buffer, ones_column=self.use_bias)
+        Z = self.buffer("Z", (cols.shape[0], self.filters), self.params["W"].dtype)
+        np.matmul(cols, self._kernel_matrix(), out=Z)
         act = self.activation
         # Output-only derivatives (relu, tanh, logistic) let the activation overwrite Z.
         A = act.forward(Z, out=Z if act.uses_output else self.buffer("A", Z.shape, Z.dtype))
         self._cache = (X.shape, cols, Z, A)
         return A.reshape(n, *self.output_shape)
 
+    def _kernel_matrix(self):
+        """``W`` as a (kh*kw*c_in, filters) matrix, with the bias as an extra last row.
+
+        The patch matrix carries a matching column of ones, so one GEMM adds the bias.
+        """
+        W = self.params["W"].reshape(-1, self.filters)
+        if not self.use_bias:
+            return W
+        Wb = self.buffer("Wb", (W.shape[0] + 1, self.filters), W.dtype)
+        Wb[:-1] = W
+        Wb[-1] = self.params["b"]
+        return Wb
+
     def backward(self, dY):
         x_shape, cols, Z, A = self._cache
         act = self.activation
         dZ = act.backward(dY.reshape(A.shape), A, None if act.uses_output else Z)
-        # dW = patches^T dZ: the second GEMM on the cached patch matrix
+        # [dW; db] = patches^T dZ: the ones column of the patches yields db in one GEMM
         gW = self.grads["W"].reshape(-1, self.filters)
-        np.matmul(cols.T, dZ, out=gW)
         if self.use_bias:
-            np.sum(dZ, axis=0, out=self.grads["b"])
+            gWb = self.buffer("dWb", (gW.shape[0] + 1, self.filters), dZ.dtype)
+            np.matmul(cols.T, dZ, out=gWb)
+            gW[...] = gWb[:-1]
+            self.grads["b"][...] = gWb[-1]
+        else:
+            np.matmul(cols.T, dZ, out=gW)
         if self.skip_input_grad:
             return None
         kh, kw, c_in, _ = self.params["W"].shape
