@@ -1,0 +1,216 @@
+"""The Display classes draw with the Agg backend, and GradientNormHistory records norms."""
+
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_digits, load_iris
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from sknn import MLPClassifier, MLPRegressor
+from sknn.diagnostics import GradientNormHistory
+from sknn.nn.layers import Dense
+from sknn.nn.layers.conv import Conv2D
+from sknn.nn.layers.reshape import Flatten
+from sknn.nn.network import Sequential
+
+matplotlib = pytest.importorskip("matplotlib")
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from sknn.plotting import (  # noqa: E402
+    ConvFiltersDisplay,
+    FeatureMapsDisplay,
+    GradientNormDisplay,
+    LossCurveDisplay,
+)
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def iris():
+    X, y = load_iris(return_X_y=True)
+    return StandardScaler().fit_transform(X), y
+
+
+def _fit(est, X, y):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return est.fit(X, y)
+
+
+# -- LossCurveDisplay -----------------------------------------------------------------
+def test_loss_curve_display_draws_loss_and_validation(iris):
+    X, y = iris
+    clf = _fit(MLPClassifier((8,), early_stopping=True, max_iter=30, random_state=0), X, y)
+    disp = LossCurveDisplay.from_estimator(clf)
+    np.testing.assert_allclose(disp.loss_line_.get_ydata(), clf.loss_curve_)
+    np.testing.assert_allclose(disp.score_line_.get_ydata(), clf.validation_scores_)
+    np.testing.assert_array_equal(disp.loss_line_.get_xdata(),
+                                  np.arange(1, clf.n_iter_ + 1))
+    assert disp.score_ax_ is not disp.ax_
+    assert disp.ax_.figure is disp.figure_
+    assert disp.ax_.get_xlabel() == "epoch"
+    assert "MLPClassifier" in disp.loss_line_.get_label()
+
+
+def test_loss_curve_display_without_validation_and_with_given_axes(iris):
+    X, y = iris
+    clf = _fit(MLPClassifier((8,), max_iter=10, random_state=0), X, y)
+    fig, ax = plt.subplots()
+    pipe = _fit(make_pipeline(StandardScaler(), clf), X, y)
+    disp = LossCurveDisplay.from_estimator(pipe, ax=ax, name="mine")
+    assert disp.ax_ is ax and disp.figure_ is fig
+    assert disp.score_line_ is None and disp.score_ax_ is None
+    assert disp.loss_line_.get_label() == "training loss (mine)"
+    disp.plot()  # draws again on a new figure
+    assert disp.figure_ is not fig
+
+
+def test_loss_curve_display_unwraps_a_search(iris):
+    X, y = iris
+    search = GridSearchCV(MLPClassifier((4,), max_iter=5, random_state=0),
+                          {"alpha": [1e-4, 1e-2]}, cv=2)
+    _fit(search, X, y)
+    disp = LossCurveDisplay.from_estimator(search)
+    assert len(disp.loss_line_.get_ydata()) == search.best_estimator_.n_iter_
+
+
+def test_loss_curve_display_rejects_unfitted_and_lbfgs(iris):
+    X, y = iris
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        LossCurveDisplay.from_estimator(MLPRegressor())
+    lbfgs = _fit(MLPClassifier((4,), solver="lbfgs", max_iter=20, random_state=0), X, y)
+    # L-BFGS records no per-epoch loss curve (as in scikit-learn): a clear error.
+    with pytest.raises((ValueError, NotFittedError), match="loss_curve_"):
+        LossCurveDisplay.from_estimator(lbfgs)
+
+
+# -- GradientNormHistory and GradientNormDisplay ------------------------------------
+def _deep(activation, init, history):
+    return MLPClassifier((16, 16, 16, 16), activation=activation, kernel_initializer=init,
+                         max_iter=8, random_state=0).set_callbacks(history)
+
+
+def test_gradient_norm_history_records_every_epoch_and_layer(iris):
+    X, y = iris
+    history = GradientNormHistory()
+    clf = _fit(_deep("relu", "he_uniform", history), X, y)
+    assert history.norms_.shape == (clf.n_iter_, 5)
+    assert len(history.layer_names_) == 5
+    assert history.layer_names_[0].startswith("Dense 1 (4x16)")
+    assert np.all(np.isfinite(history.norms_)) and np.all(history.norms_ > 0)
+    # The last recorded row is the norm of the gradients the network holds now.
+    last_w = clf.network_.leaves[-1].grads["W"]
+    assert history.norms_[-1, -1] == pytest.approx(np.linalg.norm(last_w))
+    np.testing.assert_array_equal(history.epochs_, np.arange(1, clf.n_iter_ + 1))
+
+
+def test_gradient_norm_history_extends_on_partial_fit_and_resets_on_fit(iris):
+    X, y = iris
+    history = GradientNormHistory()
+    clf = _fit(_deep("relu", "he_uniform", history), X, y)
+    n = clf.n_iter_
+    clf.partial_fit(X, y)
+    assert history.norms_.shape[0] == n + 1
+    _fit(clf, X, y)  # a fresh fit builds a new network: a new history
+    assert history.norms_.shape[0] == clf.n_iter_
+
+
+def test_gradient_norm_history_options(iris):
+    X, y = iris
+    weights, everything, peak = (GradientNormHistory(), GradientNormHistory(include_bias=True),
+                                 GradientNormHistory(ord=np.inf))
+    clf = MLPClassifier((6,), batch_norm=True, max_iter=3, random_state=0)
+    _fit(clf.set_callbacks(weights, everything, peak), X, y)
+    assert len(weights.layer_names_) == 2  # Dense kernels only
+    assert len(everything.layer_names_) == 3  # batch norm has gamma/beta gradients
+    assert np.all(everything.norms_[:, [0, 2]] >= weights.norms_ - 1e-12)
+    assert np.all(peak.norms_ <= weights.norms_ + 1e-12)
+    with pytest.raises(ValueError, match="ord"):
+        _fit(clf.set_callbacks(GradientNormHistory(ord=3)), X, y)
+
+
+def test_sigmoid_gradients_vanish_towards_the_input_relu_he_do_not():
+    X, y = load_digits(return_X_y=True)
+    X = X / 16.0
+    sig, relu = GradientNormHistory(), GradientNormHistory()
+    _fit(_deep("logistic", "sklearn", sig).set_params(hidden_layer_sizes=(32,) * 6), X, y)
+    _fit(_deep("relu", "he_normal", relu).set_params(hidden_layer_sizes=(32,) * 6), X, y)
+    sig_ratio = sig.norms_[:, 0].mean() / sig.norms_[:, -1].mean()
+    relu_ratio = relu.norms_[:, 0].mean() / relu.norms_[:, -1].mean()
+    assert sig_ratio < 1e-2 < relu_ratio
+
+
+@pytest.mark.parametrize("kind", ["epochs", "layers"])
+def test_gradient_norm_display(iris, kind):
+    X, y = iris
+    clf = _fit(_deep("tanh", "glorot_uniform", GradientNormHistory()), X, y)
+    disp = GradientNormDisplay.from_estimator(clf, kind=kind)
+    norms = clf._skl_callbacks[0].norms_
+    assert disp.ax_.get_yscale() == "log"
+    assert disp.figure_ is disp.ax_.figure
+    if kind == "epochs":
+        assert len(disp.lines_) == norms.shape[1]
+        np.testing.assert_allclose(disp.lines_[0].get_ydata(), norms[:, 0])
+    else:
+        np.testing.assert_allclose(disp.lines_[0].get_ydata(), norms.mean(axis=0))
+    with pytest.raises(ValueError, match="kind"):
+        disp.plot(kind="bars")
+
+
+def test_gradient_norm_display_needs_the_callback(iris):
+    X, y = iris
+    clf = _fit(MLPClassifier((4,), max_iter=3, random_state=0), X, y)
+    with pytest.raises(ValueError, match="GradientNormHistory"):
+        GradientNormDisplay.from_estimator(clf)
+
+
+# -- ConvFiltersDisplay and FeatureMapsDisplay ---------------------------------------
+@pytest.fixture
+def conv_net():
+    net = Sequential([Conv2D(6, kernel_size=3, padding="same", activation="relu"),
+                      Flatten(), Dense(3)])
+    return net.build((8, 8, 1), np.random.default_rng(0), np.float64)
+
+
+def test_conv_filters_display_on_a_core_network(conv_net):
+    disp = ConvFiltersDisplay.from_estimator(conv_net, n_cols=3)
+    W = conv_net.layers[0].params["W"]
+    assert len(disp.images_) == 6
+    np.testing.assert_allclose(disp.images_[2].get_array(), W[:, :, 0, 2])
+    assert disp.ax_.shape == (6,)
+    low, high = disp.images_[0].get_clim()
+    assert low == -high == -np.abs(W).max()
+    with pytest.raises(ValueError, match="layer"):
+        ConvFiltersDisplay.from_estimator(conv_net, layer=1)
+    with pytest.raises(ValueError, match="channel"):
+        ConvFiltersDisplay.from_estimator(conv_net, channel=1)
+
+
+def test_feature_maps_display_on_a_core_network(conv_net):
+    image = np.random.default_rng(1).random((8, 8))
+    disp = FeatureMapsDisplay.from_estimator(conv_net, image)
+    expected = conv_net.layers[0].forward(image.reshape(1, 8, 8, 1), training=False)[0]
+    assert len(disp.images_) == 6
+    np.testing.assert_allclose(disp.images_[5].get_array(), expected[:, :, 5])
+    assert disp.ax_[0].get_title() == "input"
+    assert sum(a.get_visible() for a in disp.ax_) == 7
+    with pytest.raises(ValueError, match="values"):
+        FeatureMapsDisplay.from_estimator(conv_net, np.zeros(10))
+
+
+def test_conv_displays_without_conv_layer():
+    net = Sequential([Dense(2)]).build((3,), np.random.default_rng(0), np.float64)
+    with pytest.raises(ValueError, match="no Conv2D"):
+        ConvFiltersDisplay.from_estimator(net)
