@@ -78,6 +78,14 @@ class BaseNetwork(CallbackSupportMixin, BaseEstimator):
         """Shape validated X for the network; returns (X, per-sample input shape)."""
         return X, (X.shape[1],)
 
+    def _x_validation(self):
+        """Keyword arguments of ``validate_data`` for X (image estimators take n-d X)."""
+        return {"accept_sparse": "csr", "dtype": (np.float64, np.float32)}
+
+    #: Rows per forward pass in ``predict``; estimators with large per-row activations
+    #: (convolutional maps) lower it.
+    _predict_batch_rows = PREDICT_BATCH_ROWS
+
     def _validate_input(self, X, y, incremental, reset):
         """validate_data plus target encoding; returns X and Y of shape (n, n_outputs)."""
         raise NotImplementedError
@@ -276,8 +284,9 @@ class BaseNetwork(CallbackSupportMixin, BaseEstimator):
     def _logits(self, X):
         n = X.shape[0]
         out = np.empty((n, self.n_outputs_), dtype=self.network_.params.dtype)
-        for start in range(0, n, PREDICT_BATCH_ROWS):
-            rows = slice(start, min(start + PREDICT_BATCH_ROWS, n))
+        step = self._predict_batch_rows
+        for start in range(0, n, step):
+            rows = slice(start, min(start + step, n))
             out[rows] = self.network_.forward(X[rows], training=False)
         return out
 

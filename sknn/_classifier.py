@@ -24,8 +24,8 @@ class NetworkClassifierMixin(ClassifierMixin):
     """
 
     def _validate_input(self, X, y, incremental, reset):
-        X, y = validate_data(self, X, y, accept_sparse="csr", multi_output=True,
-                             dtype=(np.float64, np.float32), reset=reset)
+        X, y = validate_data(self, X, y, multi_output=True, reset=reset,
+                             **self._x_validation())
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         if not hasattr(self, "classes_") or (not self.warm_start and not incremental):
@@ -54,8 +54,7 @@ class NetworkClassifierMixin(ClassifierMixin):
 
     def _validate_predict_input(self, X):
         check_is_fitted(self, "network_")
-        return validate_data(self, X, accept_sparse="csr", dtype=(np.float64, np.float32),
-                             reset=False)
+        return validate_data(self, X, reset=False, **self._x_validation())
 
     def _make_loss(self):
         if self._label_binarizer.y_type_ == "multiclass":

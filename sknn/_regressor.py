@@ -20,8 +20,8 @@ class NetworkRegressorMixin(RegressorMixin):
     for ``loss='poisson'``), one output unit per target column."""
 
     def _validate_input(self, X, y, incremental, reset):
-        X, y = validate_data(self, X, y, accept_sparse="csr", multi_output=True,
-                             y_numeric=True, dtype=(np.float64, np.float32), reset=reset)
+        X, y = validate_data(self, X, y, multi_output=True, y_numeric=True,
+                             reset=reset, **self._x_validation())
         if self.loss == "poisson" and np.any(y < 0):
             raise ValueError("loss='poisson' needs non-negative targets y; got y < 0.")
         Y = y.reshape(-1, 1) if y.ndim == 1 else y
@@ -29,8 +29,7 @@ class NetworkRegressorMixin(RegressorMixin):
 
     def _validate_predict_input(self, X):
         check_is_fitted(self, "network_")
-        return validate_data(self, X, accept_sparse="csr", dtype=(np.float64, np.float32),
-                             reset=False)
+        return validate_data(self, X, reset=False, **self._x_validation())
 
     def _make_loss(self):
         return losses.get(self.loss)
