@@ -135,32 +135,37 @@ def _run_epoch(net, loss, optimizer, X, Y, sample_weight, sample_idx, batch_size
     n = X.shape[0]
     total = 0.0
     scratch = np.empty(net.n_regularized, dtype=net.params.dtype)
+    # Batches are gathered into, and loss gradients written to, arrays reused all epoch.
+    dense = not sp.issparse(X)
+    X_buf = np.empty((batch_size, *X.shape[1:]), dtype=X.dtype) if dense else None
+    Y_buf = np.empty((batch_size, Y.shape[1]), dtype=Y.dtype)
+    d_buf = np.empty((batch_size, *net.output_shape), dtype=net.params.dtype)
     for start in range(0, n, batch_size):
         stop = min(start + batch_size, n)
+        nb = stop - start
         if sample_idx is None:
             rows = slice(start, stop)
             Xb, Yb = X[rows], Y[rows]
         else:
             rows = sample_idx[start:stop]
-            Xb = X[rows] if sp.issparse(X) else np.take(X, rows, axis=0)
-            Yb = np.take(Y, rows, axis=0)
+            Xb = np.take(X, rows, axis=0, out=X_buf[:nb]) if dense else X[rows]
+            Yb = np.take(Y, rows, axis=0, out=Y_buf[:nb])
         swb = None if sample_weight is None else sample_weight[rows]
-        value = _step(net, loss, optimizer, Xb, Yb, swb, config, scratch)
-        total += value * (stop - start)
+        value = _step(net, loss, optimizer, Xb, Yb, swb, config, scratch, d_buf[:nb])
+        total += value * nb
     return total / n
 
 
-def _step(net, loss, optimizer, Xb, Yb, swb, config, scratch):
+def _step(net, loss, optimizer, Xb, Yb, swb, config, scratch, d_buf):
     """Forward, backward and one optimizer step on a batch; returns its loss."""
     out = net.forward(Xb, training=True)
-    value, d_out = loss.value_and_gradient(Yb, out, swb)
+    value, d_out = loss.value_and_gradient(Yb, out, swb, out=d_buf)
     n_eff = Xb.shape[0] if swb is None else float(swb.sum())
     value += _penalize(net, config, n_eff, scratch)
     if not math.isfinite(value):
         raise TrainingDiverged(
-            f"the training loss became {value} (diverged); the weights were left as "
-            "they were before this batch. Lower learning_rate_init, scale X (e.g. "
-            "StandardScaler) or set clipnorm."
+            f"the training loss became {value}. Lower learning_rate_init, scale X "
+            "(e.g. with StandardScaler) or set clipnorm."
         )
     net.backward(d_out)
     _add_penalty_grads(net, config, n_eff, scratch)
