@@ -1,0 +1,556 @@
+"""Rosenblatt's perceptron: threshold logic units trained one sample at a time.
+
+The textbook's rule, for output unit j and input i (``x_0 = 1`` feeds the bias)::
+
+    theta_ij <- theta_ij + eta * (y_j - a_j) * x_i,   a_j = step(theta_j . x)
+
+Weights change only on mistakes. That makes a fast exact kernel possible
+(:func:`_fit_chunk`): score a chunk of samples with one matrix product, find the first
+sample some unit gets wrong, apply its update to the remaining scores incrementally
+(one matrix-vector product), and go on from there. The result is the per-sample rule,
+up to floating-point rounding, without per-sample Python work for correct samples.
+"""
+
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import train_test_split
+from sklearn.utils import check_random_state, compute_class_weight
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    column_or_1d,
+    validate_data,
+)
+
+__all__ = ["ThresholdPerceptron"]
+
+CHUNK = 64  # rows scored per matrix product; larger chunks make each mistake costlier
+
+
+def _step_output(Z, step):
+    """Unit outputs a = step(z): heaviside gives 1 for z > 0 else 0 (as bool); sign gives -1, 0, +1."""
+    return np.sign(Z) if step == "sign" else Z > 0
+
+
+def _wrong(Z, P, step):
+    """Where a unit's output misses its target; ``P`` is True for positive targets."""
+    wrong = (Z > 0) != P
+    if step == "sign":
+        wrong |= Z == 0  # sign(0) = 0 matches neither target -1 nor +1
+    return wrong
+
+
+def _targets(P, step):
+    """Unit targets from positive flags: 0/1 (heaviside) or -1/+1 (sign)."""
+    return 2.0 * P - 1.0 if step == "sign" else P.astype(np.float64)
+
+
+def _criterion(Z, P, C):
+    """Perceptron criterion sum(C * max(0, -s * z)), s = +1 for positive targets, else -1.
+
+    The rule above is stochastic gradient descent on this loss (per unit and sample).
+    """
+    return float(np.sum(C * np.maximum(0.0, np.where(P, -Z, Z))))
+
+
+def _fit_chunk(W, b, Xc, P, C, eta, decay, step, fit_intercept):
+    """Apply the per-sample rule to the rows of ``Xc`` in order; update W, b in place.
+
+    Parameters
+    ----------
+    W : ndarray of shape (n_units, n_features)
+    b : ndarray of shape (n_units,)
+    Xc : ndarray or CSR matrix of shape (m, n_features)
+    P : bool ndarray of shape (m, n_units)
+        Positive targets.
+    C : ndarray of shape (m, n_units)
+        Sample (and class) weights multiplying each update.
+    eta : float
+    decay : float
+        L2 shrink factor applied to W after every sample (1.0 for none).
+    step : {"heaviside", "sign"}
+    fit_intercept : bool
+
+    Returns
+    -------
+    loss : float
+        Perceptron criterion summed over the chunk, each sample scored with the
+        weights it met.
+    """
+    m = Xc.shape[0]
+    powers = decay ** np.arange(m + 1)  # row j meets decay**j * W plus later updates
+    decays = decay != 1.0
+    Z = _dense(Xc @ W.T)
+    if decays:
+        Z *= powers[:m, None]
+    Z += b
+    T, sparse, n_units = _targets(P, step), sp.issparse(Xc), W.shape[0]
+    etaC = eta * C
+    rows, errors = [], []
+    start = 0
+    # Hot loop: one iteration per mistake, so keep it to a dozen NumPy calls.
+    while start < m:
+        # row-major: the first wrong (row, unit) pair lies in the first row with a mistake
+        bad = _wrong(Z[start:], P[start:], step).ravel()
+        k = bad.argmax()  # first True, or 0 when there is none
+        if not bad[k]:
+            break
+        i = start + k // n_units
+        e = etaC[i] * (T[i] - _step_output(Z[i], step))  # (n_units,)
+        rows.append(i)
+        errors.append(e)
+        if fit_intercept:
+            b += e
+        if i + 1 < m:
+            # row j > i meets W + decay**(j - i) * e x_i^T, so its scores move by that . x_j
+            g = _dense(Xc[i + 1 :] @ Xc[i : i + 1].T).ravel() if sparse else Xc[i + 1 :] @ Xc[i]
+            if decays:
+                g *= powers[1 : m - i]
+            if fit_intercept:
+                g += 1.0  # the bias input x_0 = 1 of every later row
+            Z[i + 1 :] += g[:, None] * e
+        start = i + 1
+    if decays:
+        W *= powers[m]
+    if rows:
+        E = np.array(errors)
+        if decays:
+            E *= powers[m - np.array(rows)][:, None]
+        W += _dense(Xc[rows].T @ E).T
+    return _criterion(Z, P, C)
+
+
+def _fit_samples(W, b, X, P, C, eta, decay, l1, step, fit_intercept):
+    """The rule one sample at a time (used when an L1 penalty changes W at every step).
+
+    Same parameters as :func:`_fit_chunk`, plus ``l1``: after the L2 shrink, every
+    weight moves ``l1`` towards zero, stopping at zero (soft thresholding).
+    """
+    T, loss = _targets(P, step), 0.0
+    for i in range(X.shape[0]):
+        x = _dense(X[i : i + 1]).ravel()
+        z = W @ x + b
+        loss += _criterion(z, P[i], C[i])
+        if _wrong(z, P[i], step).any():
+            e = eta * C[i] * (T[i] - _step_output(z, step))
+            W += np.outer(e, x)
+            if fit_intercept:
+                b += e
+        W *= decay
+        np.copysign(np.maximum(np.abs(W) - l1, 0.0), W, out=W)
+    return loss
+
+
+class ThresholdPerceptron(ClassifierMixin, BaseEstimator):
+    """Perceptron of threshold logic units, trained by the textbook's per-sample rule.
+
+    A stand-in for :class:`sklearn.linear_model.Perceptron` (same parameter names,
+    defaults and meanings), plus the textbook's step function and initial weights.
+    Output units: one for binary ``y``; one per class (one-vs-rest targets, predict
+    the highest score) for ``K > 2`` classes; one per column of a 0/1 indicator ``y``,
+    whose raw outputs ``predict`` returns (so [1, 1], "cat and dog", can happen).
+
+    Parameters
+    ----------
+    penalty : {"l2", "l1", "elasticnet"} or None, default=None
+        After each sample's step (every sample, right or wrong) the weights, not the
+        intercepts, shrink: ``W *= 1 - eta0 * alpha * r2`` then every weight moves
+        ``eta0 * alpha * r1`` towards zero without crossing it, with
+        ``(r1, r2) = (0, 1)`` for "l2", ``(1, 0)`` for "l1", ``(l1_ratio, 1 - l1_ratio)``
+        for "elasticnet". L1 penalties run a slower sample-by-sample loop.
+    alpha : float, default=0.0001
+        Strength of the penalty.
+    l1_ratio : float in [0, 1], default=0.15
+        Share of L1 in the elastic-net penalty.
+    fit_intercept : bool, default=True
+        Learn a bias per unit (the weight of the constant input ``x_0 = 1``).
+    max_iter : int, default=1000
+        Maximum number of epochs (passes over the data).
+    tol : float or None, default=1e-3
+        Stop when the epoch's mean perceptron criterion ``mean(sum_j max(0, -s_j z_j))``
+        (``s_j = +1`` for a positive target, else -1) has not fallen below the best
+        so far minus ``tol`` for ``n_iter_no_change`` epochs in a row. None: run
+        ``max_iter`` epochs.
+    shuffle : bool, default=True
+        Shuffle the samples before each epoch.
+    verbose : int, default=0
+        Print one line per epoch when positive.
+    eta0 : float, default=1.0
+        Learning rate eta.
+    n_jobs : int or None, default=None
+        Accepted for compatibility; unused, as all units update together in one
+        matrix-vector product.
+    random_state : int, RandomState instance or None, default=0
+        Seeds shuffling, ``init="random"`` and the early-stopping split.
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the training data (stratified) and stop
+        when its accuracy has not risen by ``tol`` for ``n_iter_no_change`` epochs.
+    validation_fraction : float in (0, 1), default=0.1
+    n_iter_no_change : int, default=5
+    class_weight : dict, "balanced" or None, default=None
+        Multiplies the update of samples of each class (1-D ``y`` only); with K > 2
+        classes, unit k weights its positive samples by class k's weight.
+    warm_start : bool, default=False
+        Start ``fit`` from the previous solution.
+    step : {"heaviside", "sign"}, default="heaviside"
+        Heaviside: a = 1 if z > 0 else 0, targets 0/1. Sign: a = sign(z) in
+        {-1, 0, +1}, targets -1/+1 (an update on a mistake is then 2 * eta * x).
+    init : {"zeros", "ones", "random"}, default="zeros"
+        Initial weights and intercepts; "random" draws them from N(0, 0.01**2).
+
+    Attributes
+    ----------
+    coef_ : ndarray of shape (n_units, n_features)
+    intercept_ : ndarray of shape (n_units,)
+    classes_ : ndarray of shape (n_classes,)
+        Class labels; ``arange(n_outputs)`` for indicator ``y``.
+    n_iter_ : int
+        Epochs run by the last ``fit`` (1 after ``partial_fit``).
+    t_ : int
+        Samples processed (weight-update steps) plus one, as scikit-learn counts.
+    n_features_in_ : int
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Defined only when X has string feature names.
+
+    Examples
+    --------
+    >>> from sknn import ThresholdPerceptron
+    >>> X = [[0, 0], [0, 1], [1, 0], [1, 1]]
+    >>> ThresholdPerceptron().fit(X, [0, 0, 0, 1]).predict(X).tolist()  # AND
+    [0, 0, 0, 1]
+    """
+
+    _parameter_constraints = {
+        "penalty": [StrOptions({"l2", "l1", "elasticnet"}), None],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "l1_ratio": [Interval(Real, 0, 1, closed="both")],
+        "fit_intercept": ["boolean"],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, None, None, closed="neither"), None],
+        "shuffle": ["boolean"],
+        "verbose": ["verbose"],
+        "eta0": [Interval(Real, 0, None, closed="neither")],
+        "n_jobs": [Integral, None],
+        "random_state": ["random_state"],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "class_weight": [StrOptions({"balanced"}), dict, None],
+        "warm_start": ["boolean"],
+        "step": [StrOptions({"heaviside", "sign"})],
+        "init": [StrOptions({"zeros", "ones", "random"})],
+    }
+
+    def __init__(
+        self, *, penalty=None, alpha=0.0001, l1_ratio=0.15, fit_intercept=True,
+        max_iter=1000, tol=1e-3, shuffle=True, verbose=0, eta0=1.0, n_jobs=None,
+        random_state=0, early_stopping=False, validation_fraction=0.1,
+        n_iter_no_change=5, class_weight=None, warm_start=False, step="heaviside",
+        init="zeros",
+    ):  # fmt: skip
+        self.penalty = penalty
+        self.alpha = alpha
+        self.l1_ratio = l1_ratio
+        self.fit_intercept = fit_intercept
+        self.max_iter = max_iter
+        self.tol = tol
+        self.shuffle = shuffle
+        self.verbose = verbose
+        self.eta0 = eta0
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.class_weight = class_weight
+        self.warm_start = warm_start
+        self.step = step
+        self.init = init
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        tags.classifier_tags.multi_label = True
+        return tags
+
+    @property
+    def predict_proba(self):
+        """Not available: a threshold unit outputs 0 or 1, not a probability."""
+        raise AttributeError(
+            "ThresholdPerceptron has no predict_proba: threshold units output 0/1 "
+            "decisions, not probabilities. Use decision_function for scores, or "
+            "sknn's MLPClassifier for probabilities."
+        )
+
+    # -- fitting ----------------------------------------------------------------------
+    def fit(self, X, y, coef_init=None, intercept_init=None, sample_weight=None):
+        """Train on (X, y) for up to ``max_iter`` epochs of the per-sample rule.
+
+        Parameters
+        ----------
+        X : {ndarray, sparse matrix} of shape (n_samples, n_features)
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            Class labels, or a 0/1 indicator matrix (one unit per column).
+        coef_init : ndarray of shape (n_units, n_features), optional
+        intercept_init : ndarray of shape (n_units,), optional
+            Initial weights, overriding ``init`` and ``warm_start``.
+        sample_weight : ndarray of shape (n_samples,), optional
+            Multiplies each sample's update and loss.
+
+        Returns
+        -------
+        self : ThresholdPerceptron
+        """
+        self._validate_params()
+        X, P, C = self._prepare(X, y, sample_weight, reset=True)
+        rng = check_random_state(self.random_state)
+        keep = self.warm_start and hasattr(self, "coef_")
+        W, b = (self.coef_.copy(), self.intercept_.copy()) if keep else self._initial(X, P, rng)
+        W, b = self._override(W, b, coef_init, intercept_init)
+        validation = None
+        if self.early_stopping:
+            X, P, C, validation = self._split(X, P, C, rng)
+        self.t_ = 1
+        self.n_iter_ = self._epochs(W, b, X, P, C, rng, validation)
+        self.coef_, self.intercept_ = W, b
+        return self
+
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """One epoch of the per-sample rule over (X, y), continuing from the last call.
+
+        Parameters
+        ----------
+        X : {ndarray, sparse matrix} of shape (n_samples, n_features)
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+        classes : array-like of shape (n_classes,), optional
+            All classes of 1-D ``y``; required on the first call, ignored later.
+        sample_weight : ndarray of shape (n_samples,), optional
+
+        Returns
+        -------
+        self : ThresholdPerceptron
+        """
+        first = not hasattr(self, "coef_")
+        if first:
+            self._validate_params()
+            if classes is None and np.ndim(y) == 1:
+                raise ValueError("classes must be passed on the first call to partial_fit")
+        if self.class_weight == "balanced":
+            raise ValueError(
+                "class_weight='balanced' needs all of y at once; use fit, or pass "
+                "class_weight as a dict of {class: weight} for partial_fit."
+            )
+        X, P, C = self._prepare(X, y, sample_weight, reset=first, classes=classes)
+        rng = check_random_state(self.random_state)
+        if first:
+            self.coef_, self.intercept_ = self._initial(X, P, rng)
+            self.t_ = 1
+        self._epoch(self.coef_, self.intercept_, X, P, C, rng)
+        self.t_ += X.shape[0]
+        self.n_iter_ = 1
+        return self
+
+    # -- prediction -------------------------------------------------------------------
+    def decision_function(self, X):
+        """Scores z = X @ coef_.T + intercept_ of the output units.
+
+        Parameters
+        ----------
+        X : {ndarray, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,) for binary y, else (n_samples, n_units)
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, accept_sparse="csr", dtype=np.float64, reset=False)
+        Z = _dense(X @ self.coef_.T) + self.intercept_
+        return Z.ravel() if Z.shape[1] == 1 and not self._indicator else Z
+
+    def predict(self, X):
+        """Class labels, or the units' raw 0/1 outputs for indicator ``y``.
+
+        Parameters
+        ----------
+        X : {ndarray, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            For indicator ``y``, 1 where a unit fires (z > 0): several units may fire.
+        """
+        Z = self.decision_function(X)
+        if self._indicator:
+            return (Z > 0).astype(np.int64)
+        if Z.ndim == 1:
+            return self.classes_[(Z > 0).astype(np.intp)]
+        return self.classes_[np.argmax(Z, axis=1)]
+
+    # -- helpers ----------------------------------------------------------------------
+    def _prepare(self, X, y, sample_weight, reset, classes=None):
+        """Validate X, y; return X, positive-target flags P and update weights C."""
+        X, y = validate_data(
+            self, X, y, accept_sparse="csr", dtype=np.float64, multi_output=True, reset=reset
+        )
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)  # one column is 1-D labels, with sklearn's warning
+        if reset:
+            self._indicator = y.ndim == 2
+            self.classes_ = _classes_of(y, classes)
+        P = self._positive_targets(y)
+        sw = _check_sample_weight(sample_weight, X, dtype=np.float64)
+        C = np.repeat(sw[:, None], P.shape[1], axis=1)
+        if self.class_weight is not None:
+            if self._indicator:
+                raise ValueError("class_weight needs 1-D class labels y, not an indicator matrix")
+            cw = compute_class_weight(self.class_weight, classes=self.classes_, y=y)
+            # one-vs-rest: a unit weights its positive samples by its class's weight
+            C *= cw[np.searchsorted(self.classes_, y)][:, None] if P.shape[1] == 1 else (
+                np.where(P, cw, 1.0)
+            )
+        return X, P, C
+
+    def _positive_targets(self, y):
+        """Bool array of shape (n_samples, n_units): which units should fire."""
+        if self._indicator:
+            if y.ndim != 2 or y.shape[1] != len(self.classes_):
+                raise ValueError(
+                    f"y must be a 0/1 indicator matrix with {len(self.classes_)} columns, "
+                    f"as in the first fit; got shape {y.shape}"
+                )
+            return _indicator_flags(y)
+        if y.ndim != 1:
+            raise ValueError(f"y must be 1-D class labels, as in the first fit; got shape {y.shape}")
+        unknown = np.setdiff1d(y, self.classes_)
+        if unknown.size:
+            raise ValueError(f"y has labels {unknown.tolist()} not in classes {self.classes_.tolist()}")
+        if len(self.classes_) == 2:
+            return (y == self.classes_[1])[:, None]
+        return y[:, None] == self.classes_[None, :]
+
+    def _initial(self, X, P, rng):
+        """Initial (W, b) of shapes (n_units, n_features), (n_units,) per ``init``."""
+        shape = (P.shape[1], X.shape[1])
+        if self.init == "random":
+            W, b = rng.normal(0.0, 0.01, shape), rng.normal(0.0, 0.01, shape[0])
+        else:
+            fill = 1.0 if self.init == "ones" else 0.0
+            W, b = np.full(shape, fill), np.full(shape[0], fill)
+        return W, b if self.fit_intercept else np.zeros(shape[0])
+
+    def _override(self, W, b, coef_init, intercept_init):
+        """(W, b) replaced by copies of the given initial values, shapes checked."""
+        if coef_init is not None:
+            W = _checked_copy(coef_init, W.shape, "coef_init")
+        if intercept_init is not None:
+            b = _checked_copy(intercept_init, b.shape, "intercept_init")
+        return W, b
+
+    def _split(self, X, P, C, rng):
+        """Hold out ``validation_fraction`` of the samples, stratified by class."""
+        stratify = None if self._indicator else np.argmax(P, axis=1) if P.shape[1] > 1 else P[:, 0]
+        train, val = train_test_split(
+            np.arange(X.shape[0]), test_size=self.validation_fraction,
+            stratify=stratify, random_state=rng,
+        )  # fmt: skip
+        return X[train], P[train], C[train], (X[val], P[val])
+
+    def _epochs(self, W, b, X, P, C, rng, validation):
+        """Run epochs until convergence or ``max_iter``; return the number run."""
+        tol = -np.inf if self.tol is None else self.tol
+        best_loss, best_score, stale = np.inf, -np.inf, 0
+        for epoch in range(1, self.max_iter + 1):
+            loss = self._epoch(W, b, X, P, C, rng) / X.shape[0]
+            self.t_ += X.shape[0]
+            if validation is not None:
+                score = _accuracy(_dense(validation[0] @ W.T) + b, validation[1], self._indicator)
+                stale = stale + 1 if score < best_score + tol else 0
+                best_score = max(best_score, score)
+            else:
+                stale = stale + 1 if loss > best_loss - tol else 0
+                best_loss = min(best_loss, loss)
+            if self.verbose:
+                print(f"-- Epoch {epoch}: mean loss {loss:.6f}, |W| {np.linalg.norm(W):.4g}")
+            if stale >= self.n_iter_no_change:
+                return epoch
+        if self.tol is not None:
+            warnings.warn(
+                f"ThresholdPerceptron stopped at max_iter={self.max_iter} epochs before "
+                "converging; raise max_iter or tol.",
+                ConvergenceWarning,
+            )
+        return self.max_iter
+
+    def _epoch(self, W, b, X, P, C, rng):
+        """One pass of the rule over the (shuffled) samples; W, b change in place."""
+        # gather shuffled rows chunk by chunk: each chunk is still in cache when scored
+        order = rng.permutation(X.shape[0]) if self.shuffle else np.arange(X.shape[0])
+        r1 = {None: 0.0, "l2": 0.0, "l1": 1.0, "elasticnet": self.l1_ratio}[self.penalty]
+        strength = 0.0 if self.penalty is None else self.eta0 * self.alpha
+        decay, l1 = max(0.0, 1.0 - strength * (1.0 - r1)), strength * r1
+        args = (self.eta0, decay)
+        if l1 > 0:
+            X, P, C = X[order], P[order], C[order]
+            loss = _fit_samples(W, b, X, P, C, *args, l1, self.step, self.fit_intercept)
+        else:
+            chunks = (order[s : s + CHUNK] for s in range(0, X.shape[0], CHUNK))
+            loss = sum(
+                _fit_chunk(W, b, X[c], P[c], C[c], *args, self.step, self.fit_intercept)
+                for c in chunks
+            )
+        if not (np.isfinite(W).all() and np.isfinite(b).all()):
+            raise ValueError("weights overflowed; scale X (e.g. StandardScaler) or lower eta0")
+        return loss
+
+
+def _dense(A):
+    """A product's result as an ndarray (sparse products may return matrices)."""
+    return A.toarray() if sp.issparse(A) else np.asarray(A)
+
+
+def _classes_of(y, classes):
+    """Sorted class labels of 1-D y (or ``classes``), or output indices for 2-D y."""
+    if y.ndim == 2:
+        return np.arange(y.shape[1])
+    check_classification_targets(y)
+    labels = np.unique(y) if classes is None else np.unique(np.asarray(classes))
+    if labels.size < 2:
+        raise ValueError(
+            f"ThresholdPerceptron needs samples of at least 2 classes; got 1 class: {labels.tolist()}"
+        )
+    return labels
+
+
+def _indicator_flags(y):
+    """True where a 0/1 indicator matrix holds 1; ValueError for any other value."""
+    values = np.unique(y)
+    if values.dtype.kind not in "biuf" or not np.isin(values, [0, 1]).all():
+        raise ValueError(
+            "a 2-D y must be a 0/1 indicator matrix (one column per output unit); "
+            f"found values {values[:10].tolist()}"
+        )
+    return y == 1
+
+
+def _checked_copy(value, shape, name):
+    """A float64 copy of ``value``, or ValueError when its shape is not ``shape``."""
+    value = np.array(value, dtype=np.float64)
+    if value.shape != shape:
+        raise ValueError(f"{name} has shape {value.shape}, expected {shape}")
+    return value
+
+
+def _accuracy(Z, P, indicator):
+    """Share of samples whose decoded prediction is right (all units for indicator y)."""
+    if indicator:
+        return float(np.mean(((Z > 0) == P).all(axis=1)))
+    if P.shape[1] == 1:
+        return float(np.mean((Z[:, 0] > 0) == P[:, 0]))
+    return float(np.mean(np.argmax(Z, axis=1) == np.argmax(P, axis=1)))
