@@ -3,5 +3,6 @@
 __version__ = "0.1.0"
 
 from .mlp import MLPClassifier, MLPRegressor
+from .perceptron import ThresholdPerceptron
 
-__all__ = ["MLPClassifier", "MLPRegressor"]
+__all__ = ["MLPClassifier", "MLPRegressor", "ThresholdPerceptron"]
