@@ -266,3 +266,14 @@ def test_bad_later_input_raises_clear_errors():
         ThresholdPerceptron().partial_fit([[0.0], [1.0]], [0, 1])
     with pytest.raises(ValueError, match="'balanced' needs all of y"):
         ThresholdPerceptron(class_weight="balanced").partial_fit([[0.0], [1.0]], [0, 1], classes=[0, 1])
+
+
+def test_worked_example_script_runs(capsys):
+    import runpy
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "examples" / "plot_perceptron.py"
+    runpy.run_path(str(path))["main"]()
+    out = capsys.readouterr().out
+    assert "(agrees: True)" in out
+    assert "training accuracy (both units right): 1.00" in out
