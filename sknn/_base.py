@@ -287,7 +287,10 @@ class BaseNetwork(CallbackSupportMixin, BaseEstimator):
         step = self._predict_batch_rows
         for start in range(0, n, step):
             rows = slice(start, min(start + step, n))
-            out[rows] = self.network_.forward(X[rows], training=False)
+            Xb = X[rows]
+            if Xb.dtype != out.dtype:  # e.g. float64 X for a network fitted in float32
+                Xb = Xb.astype(out.dtype)
+            out[rows] = self.network_.forward(Xb, training=False)
         return out
 
     def _check_mc_samples(self, mc_samples):
