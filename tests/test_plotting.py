@@ -214,3 +214,16 @@ def test_conv_displays_without_conv_layer():
     net = Sequential([Dense(2)]).build((3,), np.random.default_rng(0), np.float64)
     with pytest.raises(ValueError, match="no Conv2D"):
         ConvFiltersDisplay.from_estimator(net)
+
+
+def test_feature_maps_apply_the_blocks_activation_before_pooling():
+    from sknn.nn.layers import Activation, MaxPool2D
+
+    net = Sequential([Conv2D(4, kernel_size=3, padding="same"), MaxPool2D(2),
+                      Activation("relu"), Flatten(), Dense(2)])
+    net.build((6, 6, 1), np.random.default_rng(0), np.float64)
+    image = np.random.default_rng(2).standard_normal((6, 6))
+    disp = FeatureMapsDisplay.from_estimator(net, image)
+    conv = net.layers[0].forward(image.reshape(1, 6, 6, 1), training=False)[0]
+    assert disp.feature_maps.shape == (6, 6, 4)  # full resolution, not pooled
+    np.testing.assert_allclose(disp.feature_maps, np.maximum(conv, 0))

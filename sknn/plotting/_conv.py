@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ..nn.layers.conv import Conv2D
+from ..nn.layers import Activation, BatchNormalization, Conv2D, Flatten
 from ..nn.network import Sequential
 from ._base import axes_grid, estimator_name, final_estimator, import_pyplot
 
@@ -142,8 +142,9 @@ class ConvFiltersDisplay:
 class FeatureMapsDisplay:
     """The feature maps one convolution layer produces for one image.
 
-    Each panel is one output channel of the chosen ``Conv2D`` layer (its activation
-    applied), computed in inference mode; the first panel shows the input image.
+    Each panel is one output channel of the chosen ``Conv2D`` layer after its
+    block's batch normalization and activation (before pooling), computed in
+    inference mode; the first panel shows the input image.
 
     Parameters
     ----------
@@ -244,10 +245,24 @@ class FeatureMapsDisplay:
 
 
 def _forward_to(network, X, target):
-    """Run ``X`` through the network's top-level layers up to ``target``'s output."""
-    for top in network.layers:
-        X = top.forward(X, training=False)
-        if top is target:
-            return np.array(X, copy=True)  # layer outputs are reused scratch buffers
-    raise ValueError("the chosen Conv2D layer is nested inside a container layer; "
-                     "FeatureMapsDisplay walks top-level layers only")
+    """The target conv layer's output for ``X``, through its block's activation.
+
+    Runs the top-level layers up to ``target``; then applies the elementwise layers
+    of the same block (batch normalization, a separate activation) at full
+    resolution, skipping pooling and dropout, until the next conv or flatten layer.
+    An estimator may run its activation after max pooling (the two commute); the
+    maps drawn are then the activated maps before pooling either way.
+    """
+    layers = list(network.layers)
+    if target not in layers:
+        raise ValueError("the chosen Conv2D layer is nested inside a container layer; "
+                         "FeatureMapsDisplay walks top-level layers only")
+    stop = layers.index(target)
+    for layer in layers[: stop + 1]:
+        X = layer.forward(X, training=False)
+    for layer in layers[stop + 1:]:
+        if isinstance(layer, (BatchNormalization, Activation)):
+            X = layer.forward(X, training=False)
+        elif isinstance(layer, (Conv2D, Flatten)) or len(layer.output_shape or ()) != 3:
+            break
+    return np.array(X, copy=True)  # layer outputs are reused scratch buffers
