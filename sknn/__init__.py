@@ -7,3 +7,7 @@ from .mlp import MLPClassifier, MLPRegressor
 from .perceptron import ThresholdPerceptron
 
 __all__ = ["LogicGateNeuron", "MLPClassifier", "MLPRegressor", "ThresholdPerceptron", "xor_network"]
+
+# Imported last, so that the list it computes covers every estimator imported above:
+# sknn's classes that skops may load from a saved model (see sknn.io).
+from .io import TRUSTED_TYPES  # noqa: E402

@@ -19,6 +19,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
+from ._persistence import PersistenceMixin
 from .nn import activations, initializers, optimizers, schedules
 from .nn.network import Sequential
 from .nn.train import EpochHooks, TrainConfig, TrainingDiverged, TrainState, train, train_lbfgs
@@ -61,7 +62,7 @@ NETWORK_PARAMETER_CONSTRAINTS = {
 PREDICT_BATCH_ROWS = 4096
 
 
-class BaseNetwork(CallbackSupportMixin, BaseEstimator):
+class BaseNetwork(PersistenceMixin, CallbackSupportMixin, BaseEstimator):
     """Shared fit/partial_fit/predict machinery. Not for direct use.
 
     Subclasses set ``self.<param>`` in ``__init__`` and implement
@@ -182,7 +183,9 @@ class BaseNetwork(CallbackSupportMixin, BaseEstimator):
             self._schedule = schedules.get(self.learning_rate, power_t=self.power_t,
                                            n_epochs=self.max_iter)
         X_train, Y_train, sw_train, validate = self._split_validation(X, Y, sample_weight)
-        hooks = self._epoch_hooks(ctx, X_train, Y_train, metadata, validate)
+        # Callbacks score on the targets as the user gave them, not their encoding.
+        hooks = self._epoch_hooks(ctx, X_train, self._decode_targets(Y_train), metadata,
+                                  validate)
         config = self._train_config(X_train.shape[0], incremental)
         self._state.n_iter = 0  # as scikit-learn: n_iter_ counts this call's epochs
         reason = train(self.network_, self._loss, self._optimizer, self._schedule, X_train,

@@ -117,10 +117,14 @@ class Sequential:
     def __getstate__(self):
         state = self.__dict__.copy()
         state["grads"] = None  # rebuilt as zeros: gradients are scratch
+        if "dtype" in state:
+            state["dtype"] = state["dtype"].str  # a plain string: skops trusts no np.dtype
         return state
 
     def __setstate__(self, state):
         self.__dict__.update(state)
+        if isinstance(self.__dict__.get("dtype"), str):
+            self.dtype = np.dtype(self.dtype)
         if self.__dict__.get("_layout") is not None:
             self.grads = np.zeros_like(self.params)
             self._bind()  # unpickled params are copies: make them views again

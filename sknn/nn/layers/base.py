@@ -120,6 +120,10 @@ class Layer:
             state["grads"] = dict.fromkeys(self.grads)
         for key in [k for k in state if k.startswith("_cache")]:
             state[key] = None
+        if state.get("_packed") and callable(state.get("kernel_initializer")):
+            # A built layer's initializer has done its work; as a callable (often a
+            # functools.partial) it is code, which skops rightly refuses to load.
+            state["kernel_initializer"] = None
         return state
 
     def __repr__(self):
