@@ -2,6 +2,7 @@
 
 import numpy as np
 from sklearn.base import ClassifierMixin
+from sklearn.callback import with_callbacks
 from sklearn.metrics import accuracy_score
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils.metaestimators import available_if
@@ -76,6 +77,7 @@ class NetworkClassifierMixin(ClassifierMixin):
         return self._loss.predict(self._logits(X))
 
     @available_if(_stochastic)
+    @with_callbacks  # callbacks are torn down after partial_fit too
     def partial_fit(self, X, y, sample_weight=None, classes=None):
         """One epoch of minibatch training on (X, y) (not for ``solver='lbfgs'``).
 

@@ -2,6 +2,7 @@
 
 import numpy as np
 from sklearn.base import RegressorMixin
+from sklearn.callback import with_callbacks
 from sklearn.metrics import r2_score
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -42,6 +43,7 @@ class NetworkRegressorMixin(RegressorMixin):
         return r2_score(y, pred, sample_weight=sample_weight)
 
     @available_if(_stochastic)
+    @with_callbacks  # callbacks are torn down after partial_fit too
     def partial_fit(self, X, y, sample_weight=None):
         """One epoch of minibatch training on (X, y) (not for ``solver='lbfgs'``).
 
