@@ -2,11 +2,15 @@
 
 __version__ = "0.1.0"
 
+from .convnet import ConvNetClassifier
 from .gates import LogicGateNeuron, xor_network
 from .mlp import MLPClassifier, MLPRegressor
 from .perceptron import ThresholdPerceptron
 
-__all__ = ["LogicGateNeuron", "MLPClassifier", "MLPRegressor", "ThresholdPerceptron", "xor_network"]
+__all__ = [
+    "ConvNetClassifier", "LogicGateNeuron", "MLPClassifier", "MLPRegressor",
+    "ThresholdPerceptron", "xor_network",
+]
 
 # Imported last, so that the list it computes covers every estimator imported above:
 # sknn's classes that skops may load from a saved model (see sknn.io).

@@ -22,6 +22,9 @@ class Flatten(Layer):
     def backward(self, dY):
         return dY.reshape(dY.shape[0], *self.input_shape)
 
+    def __repr__(self):
+        return "Flatten()"
+
 
 class Reshape(Layer):
     """Give each sample a new shape with the same number of values.
