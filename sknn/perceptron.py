@@ -4,18 +4,14 @@ The textbook's rule, for output unit j and input i (``x_0 = 1`` feeds the bias):
 
     theta_ij <- theta_ij + eta * (y_j - a_j) * x_i,   a_j = step(theta_j . x)
 
-Weights change only on mistakes. That makes a fast exact kernel possible
-(:func:`_fit_chunk`): score a chunk of samples with one matrix product, find the first
-sample some unit gets wrong, apply its update to the remaining scores incrementally
-(one matrix-vector product), and go on from there. The result is the per-sample rule,
-up to floating-point rounding, without per-sample Python work for correct samples.
+Weights change only on mistakes, which makes an exact fast kernel possible: see
+:mod:`sknn._perceptron_kernel`.
 """
 
 import warnings
 from numbers import Integral, Real
 
 import numpy as np
-import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
@@ -29,124 +25,9 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ._perceptron_kernel import CHUNK, _dense, _fit_chunk, _fit_samples
+
 __all__ = ["ThresholdPerceptron"]
-
-CHUNK = 64  # rows scored per matrix product; larger chunks make each mistake costlier
-
-
-def _step_output(Z, step):
-    """Unit outputs a = step(z): heaviside gives 1 for z > 0 else 0 (as bool); sign gives -1, 0, +1."""
-    return np.sign(Z) if step == "sign" else Z > 0
-
-
-def _wrong(Z, P, step):
-    """Where a unit's output misses its target; ``P`` is True for positive targets."""
-    wrong = (Z > 0) != P
-    if step == "sign":
-        wrong |= Z == 0  # sign(0) = 0 matches neither target -1 nor +1
-    return wrong
-
-
-def _targets(P, step):
-    """Unit targets from positive flags: 0/1 (heaviside) or -1/+1 (sign)."""
-    return 2.0 * P - 1.0 if step == "sign" else P.astype(np.float64)
-
-
-def _criterion(Z, P, C):
-    """Perceptron criterion sum(C * max(0, -s * z)), s = +1 for positive targets, else -1.
-
-    The rule above is stochastic gradient descent on this loss (per unit and sample).
-    """
-    return float(np.sum(C * np.maximum(0.0, np.where(P, -Z, Z))))
-
-
-def _fit_chunk(W, b, Xc, P, C, eta, decay, step, fit_intercept):
-    """Apply the per-sample rule to the rows of ``Xc`` in order; update W, b in place.
-
-    Parameters
-    ----------
-    W : ndarray of shape (n_units, n_features)
-    b : ndarray of shape (n_units,)
-    Xc : ndarray or CSR matrix of shape (m, n_features)
-    P : bool ndarray of shape (m, n_units)
-        Positive targets.
-    C : ndarray of shape (m, n_units)
-        Sample (and class) weights multiplying each update.
-    eta : float
-    decay : float
-        L2 shrink factor applied to W after every sample (1.0 for none).
-    step : {"heaviside", "sign"}
-    fit_intercept : bool
-
-    Returns
-    -------
-    loss : float
-        Perceptron criterion summed over the chunk, each sample scored with the
-        weights it met.
-    """
-    m = Xc.shape[0]
-    powers = decay ** np.arange(m + 1)  # row j meets decay**j * W plus later updates
-    decays = decay != 1.0
-    Z = _dense(Xc @ W.T)
-    if decays:
-        Z *= powers[:m, None]
-    Z += b
-    T, sparse, n_units = _targets(P, step), sp.issparse(Xc), W.shape[0]
-    etaC = eta * C
-    rows, errors = [], []
-    start = 0
-    # Hot loop: one iteration per mistake, so keep it to a dozen NumPy calls.
-    while start < m:
-        # row-major: the first wrong (row, unit) pair lies in the first row with a mistake
-        bad = _wrong(Z[start:], P[start:], step).ravel()
-        k = bad.argmax()  # first True, or 0 when there is none
-        if not bad[k]:
-            break
-        i = start + k // n_units
-        e = etaC[i] * (T[i] - _step_output(Z[i], step))  # (n_units,)
-        rows.append(i)
-        errors.append(e)
-        if fit_intercept:
-            b += e
-        if i + 1 < m:
-            # row j > i meets W + decay**(j - i) * e x_i^T, so its scores move by that . x_j
-            g = _dense(Xc[i + 1 :] @ Xc[i : i + 1].T).ravel() if sparse else Xc[i + 1 :] @ Xc[i]
-            if decays:
-                g *= powers[1 : m - i]
-            if fit_intercept:
-                g += 1.0  # the bias input x_0 = 1 of every later row
-            Z[i + 1 :] += g[:, None] * e
-        start = i + 1
-    if decays:
-        W *= powers[m]
-    if rows:
-        E = np.array(errors)
-        if decays:
-            E *= powers[m - np.array(rows)][:, None]
-        W += _dense(Xc[rows].T @ E).T
-    return _criterion(Z, P, C)
-
-
-def _fit_samples(W, b, X, P, C, eta, decay, l1, step, fit_intercept):
-    """The rule one sample at a time (used when an L1 penalty changes W at every step).
-
-    Same parameters as :func:`_fit_chunk`, plus ``l1``: after the L2 shrink, every
-    weight moves ``l1`` towards zero, stopping at zero (soft thresholding).
-    """
-    T, loss = _targets(P, step), 0.0
-    for i in range(X.shape[0]):
-        x = _dense(X[i : i + 1]).ravel()
-        z = W @ x + b
-        loss += _criterion(z, P[i], C[i])
-        if _wrong(z, P[i], step).any():
-            e = eta * C[i] * (T[i] - _step_output(z, step))
-            W += np.outer(e, x)
-            if fit_intercept:
-                b += e
-        W *= decay
-        np.copysign(np.maximum(np.abs(W) - l1, 0.0), W, out=W)
-    return loss
-
 
 class ThresholdPerceptron(ClassifierMixin, BaseEstimator):
     """Perceptron of threshold logic units, trained by the textbook's per-sample rule.
@@ -508,11 +389,6 @@ class ThresholdPerceptron(ClassifierMixin, BaseEstimator):
         if not (np.isfinite(W).all() and np.isfinite(b).all()):
             raise ValueError("weights overflowed; scale X (e.g. StandardScaler) or lower eta0")
         return loss
-
-
-def _dense(A):
-    """A product's result as an ndarray (sparse products may return matrices)."""
-    return A.toarray() if sp.issparse(A) else np.asarray(A)
 
 
 def _classes_of(y, classes):
