@@ -159,6 +159,9 @@ def test_max_pool_matches_loop(pool, strides, H, W):
     X = np.random.default_rng(3).standard_normal((2, H, W, 3))
     Y, switches = ck.max_pool(X, pool, strides, DirtyBuffers())
     np.testing.assert_array_equal(Y, naive_pool(X, pool, strides, np.max))
+    Y_inference, none = ck.max_pool(X, pool, strides, DirtyBuffers(), with_argmax=False)
+    np.testing.assert_array_equal(Y_inference, Y)
+    assert none is None
     # backward: the gradient of each output goes to its window's argmax
     dY = np.random.default_rng(4).standard_normal(Y.shape)
     naive = np.zeros_like(X)
@@ -209,3 +212,12 @@ def test_pool_rejects_bad_shapes():
         ck.max_pool(np.zeros((4, 4, 1)), (2, 2), (2, 2))
     with pytest.raises(ValueError, match="pool of size 5 is larger than the input of size 4"):
         ck.avg_pool(np.zeros((1, 4, 4, 1)), (5, 1), (1, 1))
+
+
+@pytest.mark.parametrize("C", [1, 3])
+def test_im2col_ones_column_folds_a_bias_into_the_gemm(C):
+    rng = np.random.default_rng(8)
+    X = rng.standard_normal((2, 5, 4, C))
+    cols = ck.im2col(X, (3, 3), (1, 1), "same", DirtyBuffers(), ones_column=True)
+    np.testing.assert_array_equal(cols[:, :-1], naive_im2col(X, (3, 3), (1, 1), "same"))
+    np.testing.assert_array_equal(cols[:, -1], 1.0)

@@ -174,3 +174,11 @@ def test_layers_pickle_without_buffers():
     clone = pickle.loads(pickle.dumps(layer))
     assert clone._buffers == {}
     np.testing.assert_array_equal(clone.forward(X), Y)
+
+
+def test_max_pool_backward_needs_a_training_forward():
+    layer = MaxPool2D(2)
+    layer.build((4, 4, 1), None, np.float64)
+    Y = layer.forward(images(1, 4, 4, 1), training=False)  # inference skips the argmax
+    with pytest.raises(RuntimeError, match="training=True"):
+        layer.backward(np.ones_like(Y))

@@ -230,15 +230,20 @@ def _axis_slices(size, pool, stride, axis):
         yield (slice(None),) * axis + (sl,)
 
 
-def _max_axis(X, axis, pool, stride, alloc, tag):
-    """Window maximum along one axis, and the window offset holding it."""
+def _max_axis(X, axis, pool, stride, alloc, tag, with_argmax):
+    """Window maximum along one axis, and the window offset holding it (or None)."""
     if pool == 1 and stride == 1:
         return X, None
     shape = list(X.shape)
     shape[axis] = pool_geometry(X.shape[axis], pool, stride)
     out = _alloc(alloc, "max_" + tag, tuple(shape), X.dtype)
-    won = _alloc(alloc, "argmax_" + tag, tuple(shape), np.uint8)
     views = [X[s] for s in _axis_slices(X.shape[axis], pool, stride, axis)]
+    if not with_argmax:
+        np.copyto(out, views[0])
+        for v in views[1:]:
+            np.maximum(out, v, out=out)
+        return out, None
+    won = _alloc(alloc, "argmax_" + tag, tuple(shape), np.uint8)
     if pool == 2:
         # strict '>' keeps the first maximum; bool and uint8 share their bytes
         np.greater(views[1], views[0], out=won.view(bool))
@@ -284,7 +289,7 @@ def _check_pool(X, pool, strides):
     pool_geometry(X.shape[2], pool[1], strides[1])
 
 
-def max_pool(X, pool, strides, alloc=None):
+def max_pool(X, pool, strides, alloc=None, with_argmax=True):
     """Max over windows, and which offsets held the (first) maximum.
 
     ``Y[b, r, c, ch] = max_{i,j} X[b, r*sh + i, c*sw + j, ch]``, computed as a row
@@ -296,16 +301,20 @@ def max_pool(X, pool, strides, alloc=None):
     pool, strides : tuple of int (ph, pw), (sh, sw)
     alloc : callable ``alloc(key, shape, dtype) -> ndarray``, optional
         Source of scratch arrays.
+    with_argmax : bool, default=True
+        Record the winners; inference has no backward pass and skips it.
 
     Returns
     -------
     Y : ndarray of shape (n, Ho, Wo, C)
-    switches : tuple
+    switches : tuple or None
         Opaque record of the winning offsets, for :func:`max_pool_backward`.
     """
     _check_pool(X, pool, strides)
-    R, won_rows = _max_axis(X, 1, pool[0], strides[0], alloc, "rows")
-    Y, won_cols = _max_axis(R, 2, pool[1], strides[1], alloc, "cols")
+    R, won_rows = _max_axis(X, 1, pool[0], strides[0], alloc, "rows", with_argmax)
+    Y, won_cols = _max_axis(R, 2, pool[1], strides[1], alloc, "cols", with_argmax)
+    if not with_argmax:
+        return Y, None
     return Y, (won_rows, won_cols, R.shape)
 
 

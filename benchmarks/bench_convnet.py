@@ -1,0 +1,178 @@
+"""Epoch time and peak memory of sknn's ConvNetClassifier against PyTorch (CPU).
+
+The network is conv16-maxpool-conv32-maxpool-dense128-10 (3x3 'same' kernels, ReLU,
+2x2 max pooling), trained with Adam (learning rate 1e-3), batch 64, float32, on the
+first 8,000 MNIST test images; accuracy is measured on the last 2,000.
+
+Each framework runs in its own subprocess, so that its peak resident memory
+(``ru_maxrss``) is its own; the two alternate for ``--rounds`` rounds and the fastest
+epoch of each is reported (the machine may be shared). PyTorch is optional: without
+it the script reports sknn alone and says so.
+
+Usage::
+
+    python benchmarks/bench_convnet.py [--epochs 3] [--rounds 2] [--threads N]
+"""
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+BATCH, LR, N_TRAIN = 64, 1e-3, 8000
+
+
+def _rss_mb():
+    """Current resident set size in MiB (Linux), or NaN elsewhere."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except OSError:
+        return float("nan")
+
+
+def _maxrss_mb():
+    # ru_maxrss is in KiB on Linux, bytes on macOS
+    scale = 1 if sys.platform == "darwin" else 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale / 2**20
+
+
+def _data():
+    from sknn.datasets import load_mnist
+
+    X, y = load_mnist()
+    X = (X.astype(np.float32) / 255)[..., np.newaxis]  # (n, 28, 28, 1), channels last
+    return X[:N_TRAIN], y[:N_TRAIN], X[N_TRAIN:], y[N_TRAIN:]
+
+
+def run_sknn(epochs):
+    """Train sknn for ``epochs`` epochs; return per-epoch seconds, accuracy, memory."""
+    import tracemalloc
+    import warnings
+
+    from sknn import ConvNetClassifier
+
+    X, y, X_test, y_test = _data()
+    rss_before = _rss_mb()
+    clf = ConvNetClassifier(filters=(16, 32), kernel_size=3, padding="same", pool="max",
+                            dense_layers=(128,), batch_size=BATCH, learning_rate_init=LR,
+                            alpha=0.0, random_state=0)  # no weight decay, as torch's Adam
+    times = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for _ in range(epochs):
+            start = time.perf_counter()
+            clf.partial_fit(X, y, classes=np.arange(10))
+            times.append(time.perf_counter() - start)
+        accuracy = clf.score(X_test, y_test)
+        # One more epoch with allocation tracing (slower, so not timed): NumPy reports
+        # its array allocations to tracemalloc, so this is sknn's peak array memory.
+        tracemalloc.start()
+        clf.partial_fit(X, y)
+        traced_peak = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+    return dict(framework="sknn", epoch_s=times, accuracy=accuracy,
+                maxrss_mb=_maxrss_mb(), rss_before_mb=rss_before, traced_peak_mb=traced_peak)
+
+
+def run_torch(epochs, threads):
+    """The same network and training in PyTorch; same result format as run_sknn."""
+    import torch
+    from torch import nn
+
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    X, y, X_test, y_test = _data()
+    to_nchw = lambda a: torch.from_numpy(np.ascontiguousarray(a.transpose(0, 3, 1, 2)))  # noqa: E731
+    Xt, yt, Xv = to_nchw(X), torch.from_numpy(y), to_nchw(X_test)
+    rss_before = _rss_mb()
+    net = nn.Sequential(
+        nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+        nn.Linear(32 * 7 * 7, 128), nn.ReLU(), nn.Linear(128, 10))
+    opt = torch.optim.Adam(net.parameters(), lr=LR)
+    loss_fn = nn.CrossEntropyLoss()
+    times = []
+    for _ in range(epochs):
+        start = time.perf_counter()
+        perm = torch.randperm(len(Xt))
+        for i in range(0, len(Xt), BATCH):
+            idx = perm[i:i + BATCH]
+            opt.zero_grad()
+            loss_fn(net(Xt[idx]), yt[idx]).backward()
+            opt.step()
+        times.append(time.perf_counter() - start)
+    with torch.no_grad():
+        accuracy = float((net(Xv).argmax(1).numpy() == y_test).mean())
+    return dict(framework="torch", epoch_s=times, accuracy=accuracy,
+                maxrss_mb=_maxrss_mb(), rss_before_mb=rss_before, traced_peak_mb=None)
+
+
+def _spawn(framework, args):
+    cmd = [sys.executable, os.path.abspath(__file__), "--worker", framework,
+           "--epochs", str(args.epochs), "--threads", str(args.threads)]
+    out = subprocess.run(cmd, capture_output=True, text=True)
+    if out.returncode != 0:
+        raise RuntimeError(f"{framework} worker failed:\n{out.stderr}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _torch_available():
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _report(results):
+    print(f"{'framework':10s} {'best epoch (s)':>14s} {'epochs (s)':>24s} {'accuracy':>9s} "
+          f"{'peak RSS':>10s} {'RSS growth':>11s} {'traced peak':>12s}")
+    for name, runs in results.items():
+        best = min(min(r["epoch_s"]) for r in runs)
+        r = min(runs, key=lambda r: min(r["epoch_s"]))
+        traced = "-" if r["traced_peak_mb"] is None else f"{r['traced_peak_mb']:.0f} MiB"
+        epochs = " ".join(f"{t:.2f}" for t in r["epoch_s"])
+        print(f"{name:10s} {best:14.3f} {epochs:>24s} {r['accuracy']:9.4f} "
+              f"{r['maxrss_mb']:7.0f} MiB {r['maxrss_mb'] - r['rss_before_mb']:7.0f} MiB "
+              f"{traced:>12s}")
+    if "torch" in results:
+        ratio = (min(min(r["epoch_s"]) for r in results["sknn"])
+                 / min(min(r["epoch_s"]) for r in results["torch"]))
+        print(f"\nepoch-time ratio sknn / PyTorch: {ratio:.2f} (target <= 1.5)")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=os.cpu_count() or 1,
+                        help="PyTorch intra-op threads (NumPy's BLAS uses its default)")
+    parser.add_argument("--worker", choices=["sknn", "torch"], help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker == "sknn":
+        print(json.dumps(run_sknn(args.epochs)))
+        return
+    if args.worker == "torch":
+        print(json.dumps(run_torch(args.epochs, args.threads)))
+        return
+    frameworks = ["sknn"] + (["torch"] if _torch_available() else [])
+    if "torch" not in frameworks:
+        print("PyTorch is not installed: reporting sknn alone "
+              "(pip install torch to compare).")
+    print(f"MNIST {N_TRAIN} images, batch {BATCH}, adam, float32, {args.epochs} epochs, "
+          f"{args.rounds} round(s), {os.cpu_count()} CPU(s)")
+    results = {name: [] for name in frameworks}
+    for _ in range(args.rounds):
+        for name in frameworks:
+            results[name].append(_spawn(name, args))
+    _report(results)
+
+
+if __name__ == "__main__":
+    main()
