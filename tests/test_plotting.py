@@ -71,6 +71,7 @@ def test_loss_curve_display_without_validation_and_with_given_axes(iris):
     assert disp.ax_ is ax and disp.figure_ is fig
     assert disp.score_line_ is None and disp.score_ax_ is None
     assert disp.loss_line_.get_label() == "training loss (mine)"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["training loss (mine)"]
     disp.plot()  # draws again on a new figure
     assert disp.figure_ is not fig
 
@@ -164,7 +165,7 @@ def test_gradient_norm_display(iris, kind):
         assert len(disp.lines_) == norms.shape[1]
         np.testing.assert_allclose(disp.lines_[0].get_ydata(), norms[:, 0])
     else:
-        np.testing.assert_allclose(disp.lines_[0].get_ydata(), norms.mean(axis=0))
+        np.testing.assert_allclose(disp.lines_[0].get_ydata(), np.median(norms, axis=0))
     with pytest.raises(ValueError, match="kind"):
         disp.plot(kind="bars")
 
@@ -227,3 +228,21 @@ def test_feature_maps_apply_the_blocks_activation_before_pooling():
     conv = net.layers[0].forward(image.reshape(1, 6, 6, 1), training=False)[0]
     assert disp.feature_maps.shape == (6, 6, 4)  # full resolution, not pooled
     np.testing.assert_allclose(disp.feature_maps, np.maximum(conv, 0))
+
+
+def test_loss_curve_displays_on_one_axes_share_the_score_axis(iris):
+    X, y = iris
+    fig, ax = plt.subplots()
+    displays = [
+        LossCurveDisplay.from_estimator(
+            _fit(MLPClassifier((w,), early_stopping=True, max_iter=15, random_state=0),
+                 X, y), ax=ax, name=f"{w} units")
+        for w in (4, 16)
+    ]
+    assert displays[0].score_ax_ is displays[1].score_ax_
+    assert len(fig.axes) == 2
+    assert ax.get_legend() is None  # drawn on the twin, above both sets of lines
+    legend = [t.get_text() for t in displays[1].score_ax_.get_legend().get_texts()]
+    assert legend == ["training loss (4 units)", "training loss (16 units)",
+                      "validation score (4 units)", "validation score (16 units)"]
+    assert displays[1].score_line_.get_color() == displays[1].loss_line_.get_color()

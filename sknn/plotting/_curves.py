@@ -13,7 +13,10 @@ class LossCurveDisplay:
     Build it with :meth:`from_estimator`; the constructor only stores the curves.
     The validation scores are those an estimator fitted with
     ``early_stopping=True`` keeps in ``validation_scores_`` (accuracy for
-    classifiers, R² for regressors), drawn against a second y-axis on the right.
+    classifiers, R² for regressors), drawn dashed in the same colour against a second
+    y-axis on the right, with a dotted vertical line at the best epoch. Displays drawn
+    on the same axes share that second axis, so several estimators compare on one
+    plot.
 
     Parameters
     ----------
@@ -102,35 +105,55 @@ class LossCurveDisplay:
         """
         plt = import_pyplot("LossCurveDisplay")
         self.figure_, self.ax_ = get_axes(plt, ax)
+        suffix = f" ({self.estimator_name})" if self.estimator_name else ""
         epochs = np.arange(1, len(self.loss_curve) + 1)
-        label = "training loss" + (f" ({self.estimator_name})" if self.estimator_name else "")
         (self.loss_line_,) = self.ax_.plot(
-            epochs, self.loss_curve, **{"color": "C0", "label": label, **(loss_kw or {})})
+            epochs, self.loss_curve, **{"label": "training loss" + suffix, **(loss_kw or {})})
         self.ax_.set_xlabel("epoch")
         self.ax_.set_ylabel("training loss")
         self.score_ax_ = self.score_line_ = None
-        lines = [self.loss_line_]
         if self.validation_scores is not None and len(self.validation_scores):
-            self.score_ax_ = self.ax_.twinx()
+            # Several displays drawn on one axes share one validation-score axis.
+            self.score_ax_ = _twin_of(self.ax_) or self.ax_.twinx()
             scores = np.asarray(self.validation_scores, dtype=float)
+            color = self.loss_line_.get_color()
             (self.score_line_,) = self.score_ax_.plot(
                 np.arange(1, len(scores) + 1), scores,
-                **{"color": "C1", "label": "validation score", **(score_kw or {})})
-            best = int(np.argmax(scores))
-            self.score_ax_.axvline(best + 1, color="C1", linestyle=":", linewidth=1)
+                **{"color": color, "linestyle": "--", "label": "validation score" + suffix,
+                   **(score_kw or {})})
+            self.score_ax_.axvline(int(np.argmax(scores)) + 1, color=color, linestyle=":",
+                                   linewidth=1)
             self.score_ax_.set_ylabel("validation score")
-            lines.append(self.score_line_)
-        self.ax_.legend(lines, [line.get_label() for line in lines], loc="center right")
+        twin = _twin_of(self.ax_)
+        lines = [ln for a in (self.ax_, twin) if a is not None
+                 for ln in a.get_lines() if not ln.get_label().startswith("_")]
+        # The legend goes on the top-most axes, or the twin's lines would hide it.
+        for a in (self.ax_, twin):
+            if a is not None and a.get_legend() is not None:
+                a.get_legend().remove()
+        (twin or self.ax_).legend(lines, [ln.get_label() for ln in lines],
+                                  loc="center right")
         return self
+
+
+def _twin_of(ax):
+    """The twin axes (same position, shared x) made by an earlier display, if any."""
+    for other in ax.get_shared_x_axes().get_siblings(ax):
+        if (other is not ax and other.figure is ax.figure
+                and other.get_position().bounds == ax.get_position().bounds
+                and other.yaxis.get_label_position() == "right"):
+            return other
+    return None
 
 
 class GradientNormDisplay:
     """Per-layer gradient norms recorded by :class:`~sknn.diagnostics.GradientNormHistory`.
 
     ``kind="epochs"`` draws one line per layer over the epochs; ``kind="layers"``
-    draws the norm against depth (input layer on the left), the mean over epochs with
-    a band from the smallest to the largest value: the shape that shows gradients
-    vanishing (falling towards the input) or exploding. The y-axis is logarithmic.
+    draws the norm against depth (input layer on the left): the median over epochs,
+    with a band over the middle half of the epochs (25th to 75th percentile). That
+    shape shows gradients vanishing (falling towards the input) or exploding. The
+    y-axis is logarithmic.
 
     Parameters
     ----------
@@ -243,10 +266,11 @@ class GradientNormDisplay:
             self.ax_.legend(fontsize="small", title="layer (input first)")
         else:
             depth = np.arange(1, norms.shape[1] + 1)
-            label = self.estimator_name or "mean over epochs"
-            self.lines_ = self.ax_.plot(depth, norms.mean(axis=0), marker="o", label=label)
-            self.ax_.fill_between(depth, norms.min(axis=0), norms.max(axis=0),
-                                  color=self.lines_[0].get_color(), alpha=0.2)
+            label = self.estimator_name or "median over epochs"
+            low, mid, high = np.percentile(norms, [25, 50, 75], axis=0)
+            self.lines_ = self.ax_.plot(depth, mid, marker="o", label=label)
+            self.ax_.fill_between(depth, low, high, color=self.lines_[0].get_color(),
+                                  alpha=0.2)
             self.ax_.set_xticks(depth)
             self.ax_.set_xlabel("layer (1 = next to the input)")
             self.ax_.legend()
