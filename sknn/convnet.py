@@ -121,10 +121,12 @@ validation_fraction, beta_1, beta_2, epsilon, n_iter_no_change, max_norm, clipno
     >>> from sklearn.datasets import load_digits
     >>> from sknn import ConvNetClassifier
     >>> X, y = load_digits(return_X_y=True)
-    >>> clf = ConvNetClassifier(input_shape=(8, 8), filters=(8,), dense_layers=(),
-    ...                         max_iter=5, random_state=0)
-    >>> clf.fit(X[:1000] / 16, y[:1000]).score(X[1000:] / 16, y[1000:]) > 0.85
+    >>> clf = ConvNetClassifier(input_shape=(8, 8), filters=(16,), dense_layers=(32,),
+    ...                         max_iter=10, random_state=0)
+    >>> clf.fit(X[:1000] / 16, y[:1000]).score(X[1000:] / 16, y[1000:]) > 0.88
     True
+    >>> clf.predict_proba(X[:2] / 16).shape
+    (2, 10)
     """
 
     _parameter_constraints = {
