@@ -124,8 +124,7 @@ def trusted_types():
         other objects of these classes. No function is trusted: built layers do not
         save their initializer.
     """
-    import sknn.nn.layers as layers
-
+    from sknn.nn import layers
     from sknn.nn.train import TrainState  # the rest of train.py never lands in a model
 
     objects = set(_sknn_estimator_classes()) | {TrainState}

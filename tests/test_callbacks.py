@@ -19,8 +19,15 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from sknn import MLPClassifier, MLPRegressor
-from sknn.callbacks import (CSVLogger, EarlyStopping, LearningRateScheduler, ModelCheckpoint,
-                            ReduceLROnPlateau, TensorBoard, TerminateOnNaN)
+from sknn.callbacks import (
+    CSVLogger,
+    EarlyStopping,
+    LearningRateScheduler,
+    ModelCheckpoint,
+    ReduceLROnPlateau,
+    TensorBoard,
+    TerminateOnNaN,
+)
 from sknn.callbacks._tfevents import crc32c
 
 X, Y = load_iris(return_X_y=True)
@@ -273,7 +280,9 @@ def test_tensorboard_event_file_reads_back_with_tensorboard(tmp_path):
 
 def test_tensorboard_reader_rejects_a_corrupted_record(tmp_path):
     pytest.importorskip("tensorboard")
-    from tensorboard.backend.event_processing.event_file_loader import RawEventFileLoader
+    from tensorboard.backend.event_processing.event_file_loader import (
+        RawEventFileLoader,
+    )
 
     clf(max_iter=2).set_callbacks(TensorBoard(tmp_path)).fit(X, Y)
     (path,) = tmp_path.iterdir()

@@ -3,7 +3,6 @@ chunked dask array, or a plain loop over a ``numpy.memmap``), and prediction fro
 memmap without copying it into memory."""
 
 import json
-import os
 import subprocess
 import sys
 import textwrap

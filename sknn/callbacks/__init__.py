@@ -30,10 +30,10 @@ from ._stopping import EarlyStopping, TerminateOnNaN
 from ._tensorboard import TensorBoard
 
 __all__ = [
+    "MONITORS",
     "CSVLogger",
     "EarlyStopping",
     "LearningRateScheduler",
-    "MONITORS",
     "ModelCheckpoint",
     "ReduceLROnPlateau",
     "SknnCallback",

@@ -6,13 +6,19 @@ import tempfile
 
 import joblib
 
-from ._base import SknnCallback, check_monitor, epochs_trained, format_path
-from ._base import is_improvement, monitored_value
+from .._persistence import _FIT_ONLY_ATTRIBUTES
+from ._base import (
+    SknnCallback,
+    check_monitor,
+    epochs_trained,
+    format_path,
+    is_improvement,
+    monitored_value,
+)
 
-# Attributes that belong to the running fit, not to the model: scikit-learn's callback
-# bookkeeping (contexts hold the whole task tree) and the callbacks themselves.
-_RUN_ATTRIBUTES = ("_skl_callbacks", "_callback_fit_ctx", "_skl_callbacks_to_teardown",
-                   "_parent_callback_ctx")
+# A checkpoint is a model to predict with: besides what a saved model never holds
+# (the running fit's contexts), it leaves out the callbacks, this one included.
+_RUN_ATTRIBUTES = ("_skl_callbacks", *_FIT_ONLY_ATTRIBUTES)
 
 
 def model_snapshot(estimator):

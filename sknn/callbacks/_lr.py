@@ -7,8 +7,14 @@ epoch *before* the callbacks run, so a rate set here is the one the next epoch u
 
 from numbers import Integral, Real
 
-from ._base import SknnCallback, check_monitor, current_learning_rate, epochs_trained
-from ._base import is_improvement, monitored_value
+from ._base import (
+    SknnCallback,
+    check_monitor,
+    current_learning_rate,
+    epochs_trained,
+    is_improvement,
+    monitored_value,
+)
 
 
 def _set_learning_rate(estimator, lr, who):
