@@ -169,10 +169,12 @@ def test_flatten_and_reshape():
 def test_layers_pickle_without_buffers():
     layer = Conv2D(2, 3, padding="same")
     layer.build((6, 6, 1), np.random.default_rng(0), np.float32)
-    X = images(2, 6, 6, 1).astype(np.float32)
+    size_before = len(pickle.dumps(layer))
+    X = images(200, 6, 6, 1).astype(np.float32)
     Y = layer.forward(X).copy()
+    # scratch buffers and caches (far larger than the weights here) are not saved
+    assert len(pickle.dumps(layer)) < size_before + 100  # the patches alone are ~290 kB
     clone = pickle.loads(pickle.dumps(layer))
-    assert clone._buffers == {}
     np.testing.assert_array_equal(clone.forward(X), Y)
 
 
