@@ -1,0 +1,90 @@
+"""Sphinx configuration of sknn's documentation (``make -C docs html``)."""
+
+import os
+import sys
+import warnings
+from pathlib import Path
+
+import sknn
+
+from _sknn_docs import setup as _local_setup
+from _sknn_docs import stage_examples
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))  # local helper modules, if any
+
+project = "sknn"
+author = "the sknn developers"
+copyright = "2026, the sknn developers"
+release = sknn.__version__
+version = ".".join(release.split(".")[:2])
+
+extensions = [
+    "sphinx.ext.autodoc",
+    "sphinx.ext.autosummary",
+    "sphinx.ext.mathjax",
+    "sphinx.ext.viewcode",
+    "numpydoc",
+    "sphinx_gallery.gen_gallery",
+    "myst_parser",
+]
+
+templates_path = ["_templates"]
+exclude_patterns = ["_build", "_gallery_src", "auto_examples/*.ipynb", "auto_examples/*.py",
+                    "auto_examples/*.zip", "**.codeobj.json"]
+source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
+root_doc = "index"
+default_role = "literal"
+nitpicky = False
+
+# -- API reference -----------------------------------------------------------------
+autosummary_generate = True
+autodoc_default_options = {"members": True, "inherited-members": False}
+autodoc_typehints = "none"
+numpydoc_show_class_members = False  # the class template lists members itself
+numpydoc_class_members_toctree = False
+numpydoc_attributes_as_param_list = True
+numpydoc_xref_param_type = False
+
+# -- the gallery -------------------------------------------------------------------
+# Every script in examples/ is executed (not only plot_*), so building the site proves
+# that every example runs; scripts that print show their output under the code.
+os.environ.setdefault("MPLBACKEND", "Agg")
+sphinx_gallery_conf = {
+    "examples_dirs": str(stage_examples(HERE.parent / "examples", HERE / "_gallery_src")),
+    "gallery_dirs": "auto_examples",
+    "filename_pattern": r".*\.py$",
+    "ignore_pattern": r"(__init__|_helpers?)\.py$",
+    "within_subsection_order": "FileNameSortKey",
+    "download_all_examples": False,
+    "remove_config_comments": True,
+    "abort_on_example_error": True,
+    "plot_gallery": "True",
+    "min_reported_time": 1,
+    "image_scrapers": ("matplotlib",),
+    "matplotlib_animations": False,
+    "show_memory": False,
+    "doc_module": ("sknn",),
+    "backreferences_dir": "api/generated/backreferences",
+    "reference_url": {"sknn": None},
+}
+warnings.filterwarnings("ignore", category=UserWarning,
+                        message="Matplotlib is currently using agg")
+
+# -- HTML --------------------------------------------------------------------------
+html_theme = "pydata_sphinx_theme"
+html_title = f"sknn {release}"
+html_static_path = ["_static"]
+html_theme_options = {
+    "navigation_with_keys": False,
+    "show_toc_level": 2,
+    "header_links_before_dropdown": 7,
+    "secondary_sidebar_items": ["page-toc", "sg_download_links", "sg_launcher_links"],
+}
+html_sidebars = {"index": [], "install": [], "quickstart": [], "changelog": [],
+                 "citing": []}
+html_show_sourcelink = False
+
+
+def setup(app):
+    _local_setup(app)
