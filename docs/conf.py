@@ -50,6 +50,12 @@ numpydoc_xref_param_type = False
 # Every script in examples/ is executed (not only plot_*), so building the site proves
 # that every example runs; scripts that print show their output under the code.
 os.environ.setdefault("MPLBACKEND", "Agg")
+# Examples run with the gallery folder as working directory; point sknn.datasets at the
+# checkout's shared data (MNIST, California housing) when it is there. Without it the
+# examples fall back to scikit-learn's bundled data sets.
+_shared_data = HERE.parent.parent / "shared" / "data"
+if _shared_data.is_dir():
+    os.environ.setdefault("SKNN_DATA_DIR", str(_shared_data))
 sphinx_gallery_conf = {
     "examples_dirs": str(stage_examples(HERE.parent / "examples", HERE / "_gallery_src")),
     "gallery_dirs": "auto_examples",
