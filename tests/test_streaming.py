@@ -72,8 +72,6 @@ def test_partial_fit_over_a_memmap_equals_in_memory_training(tmp_path):
     assert len(log.read_text().splitlines()) == 1 + 2 * len(blocks)  # one row per call
 
 
-@pytest.mark.xfail(strict=True, reason="layers share scratch buffers between threads: "
-                   "concurrent predict on one fitted network mixes their rows")
 def test_concurrent_predict_from_threads_matches_serial_predict():
     # dask's threaded scheduler (dask-ml's Incremental.predict, ParallelPostFit) and
     # joblib's threading backend call predict on one estimator from several threads.
@@ -83,7 +81,9 @@ def test_concurrent_predict_from_threads_matches_serial_predict():
     blocks = np.array_split(np.tile(X, (5, 1)), 40)
     with ThreadPoolExecutor(4) as pool:
         threaded = list(pool.map(model.predict_proba, blocks))
-    np.testing.assert_array_equal(np.vstack(threaded), model.predict_proba(np.vstack(blocks)))
+    # Same blocks serially: float32 GEMM rounding depends on the block's row count.
+    serial = [model.predict_proba(block) for block in blocks]
+    np.testing.assert_array_equal(np.vstack(threaded), np.vstack(serial))
 
 
 CHILD = textwrap.dedent("""

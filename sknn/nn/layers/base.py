@@ -15,6 +15,8 @@ must never rebind those entries itself: it reads ``self.params[k]`` and writes
 with a few large vectorized operations.
 """
 
+import threading
+
 import numpy as np
 
 
@@ -48,7 +50,7 @@ class Layer:
         self.state = {}
         self.input_shape = None
         self.output_shape = None
-        self._buffers = {}
+        self._local = threading.local()
 
     # -- building -------------------------------------------------------------------
     def build(self, input_shape, rng, dtype):
@@ -92,17 +94,20 @@ class Layer:
         """A scratch array reused across batches of the same shape.
 
         Per-batch allocations dominate small networks, so layers write their outputs
-        into buffers that live as long as the batch shape does.
+        into buffers that live as long as the batch shape does. Each thread has its
+        own, so one fitted network can predict from several threads at once.
         """
-        buf = self._buffers.get(key)
+        buffers = getattr(self._local, "buffers", None)
+        if buffers is None:
+            buffers = self._local.buffers = {}
+        buf = buffers.get(key)
         if buf is None or buf.shape != shape or buf.dtype != dtype:
-            buf = np.empty(shape, dtype=dtype)
-            self._buffers[key] = buf
+            buf = buffers[key] = np.empty(shape, dtype=dtype)
         return buf
 
     def clear_buffers(self):
-        """Drop scratch arrays and caches (before pickling, or to free memory)."""
-        self._buffers = {}
+        """Drop scratch arrays (before pickling, or to free memory)."""
+        self._local = threading.local()
 
     @property
     def n_params(self):
@@ -112,7 +117,7 @@ class Layer:
     def __getstate__(self):
         state = self.__dict__.copy()
         # Scratch buffers and forward caches are rebuilt on demand; never persist them.
-        state["_buffers"] = {}
+        del state["_local"]  # thread-local scratch: rebuilt on load
         if state.get("_packed"):
             # The network owns these arrays (views of its flat buffer) and rebinds
             # them on load: storing them here too would save every weight twice.
@@ -125,6 +130,10 @@ class Layer:
             # functools.partial) it is code, which skops rightly refuses to load.
             state["kernel_initializer"] = None
         return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._local = threading.local()
 
     def __repr__(self):
         return f"{type(self).__name__}(name={self.name!r})"

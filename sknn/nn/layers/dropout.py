@@ -44,10 +44,12 @@ class Dropout(Layer):
             self._mask = None
             return X
         shape = self.mask_shape(X)
-        if not (self.freeze_noise and self._mask is not None and self._mask.shape == shape):
+        mask = self._mask
+        if not (self.freeze_noise and mask is not None and mask.shape == shape):
             keep = self.rng.uniform(size=shape) >= self.rate
-            self._mask = keep.astype(X.dtype) / X.dtype.type(1.0 - self.rate)
-        return np.multiply(X, self._mask, out=self.buffer("A", X.shape, X.dtype))
+            # a local first: Monte Carlo passes from several threads each use their own
+            mask = self._mask = keep.astype(X.dtype) / X.dtype.type(1.0 - self.rate)
+        return np.multiply(X, mask, out=self.buffer("A", X.shape, X.dtype))
 
     def backward(self, dY):
         if self._mask is None:
