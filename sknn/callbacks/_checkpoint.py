@@ -78,8 +78,9 @@ class ModelCheckpoint(SknnCallback):
 
     Notes
     -----
-    The saved object is a fitted estimator without callbacks attached. The best
-    value seen lasts one call to ``fit``. With ``solver="lbfgs"``, which has no
+    The saved object is a fitted estimator without callbacks attached; inside a
+    ``Pipeline`` that is the network step alone, without the fitted steps before it.
+    The best value seen lasts one call to ``fit``. With ``solver="lbfgs"``, which has no
     epochs, the final model is saved when training ends.
 
     Examples
