@@ -61,7 +61,7 @@ sphinx_gallery_conf = {
     "gallery_dirs": "auto_examples",
     "filename_pattern": r".*\.py$",
     "ignore_pattern": r"(__init__|_helpers?)\.py$",
-    "within_subsection_order": "FileNameSortKey",
+    "within_subsection_order": "_sknn_docs.ChapterOrder",
     "download_all_examples": False,
     "remove_config_comments": True,
     "abort_on_example_error": True,

@@ -49,6 +49,6 @@ def axes_grid(plt, n_panels, ax, n_cols, panel_size=1.2):
         return axes[0].figure, axes
     n_cols = n_cols or int(np.ceil(np.sqrt(n_panels)))
     n_rows = int(np.ceil(n_panels / n_cols))
-    fig, axes = plt.subplots(n_rows, n_cols, squeeze=False,
-                             figsize=(panel_size * n_cols + 1.0, panel_size * n_rows + 0.6))
+    fig, axes = plt.subplots(n_rows, n_cols, squeeze=False, layout="constrained",
+                             figsize=(panel_size * n_cols + 1.0, panel_size * n_rows + 0.8))
     return fig, axes.ravel()
