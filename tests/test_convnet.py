@@ -222,3 +222,36 @@ def test_bad_input_at_predict():
         clf.predict(X_nan)
     with pytest.raises(ValueError, match="NaN"):
         small().fit(X_nan, y)
+
+
+def test_kernel_penalties_and_max_norm_reach_conv_kernels(digits):
+    X_train, _, y_train, _ = digits
+    X, y = X_train[:300], y_train[:300]
+
+    def conv_kernel(**params):
+        # a large step lets adam pull the penalized kernels visibly towards zero
+        clf = small(input_shape=(8, 8), max_iter=5, learning_rate_init=0.01, **params)
+        clf.fit(X, y)
+        return clf.network_.layers[0].params["W"]
+
+    free = conv_kernel(alpha=0.0)
+    assert np.sum(conv_kernel(alpha=50.0) ** 2) < 0.5 * np.sum(free ** 2)
+    assert np.sum(np.abs(conv_kernel(l1=5.0))) < 0.5 * np.sum(np.abs(free))
+    capped = conv_kernel(max_norm=0.3)
+    # one norm per filter: over the kernel's rows, columns and input channels
+    assert np.all(np.sqrt(np.sum(capped ** 2, axis=(0, 1, 2))) <= 0.3 + 1e-6)
+
+
+def test_early_stopping_and_grid_search(digits):
+    from sklearn.model_selection import GridSearchCV
+
+    X_train, X_test, y_train, y_test = digits
+    clf = small(input_shape=(8, 8), early_stopping=True, max_iter=30, n_iter_no_change=2)
+    clf.fit(X_train, y_train)
+    assert clf.n_iter_ < 30 and len(clf.validation_scores_) == clf.n_iter_
+    grid = {"filters": [(2,), (4,)], "pool": ["max", "avg"]}
+    est = small(input_shape=(8, 8), max_iter=10, learning_rate_init=0.01)
+    search = GridSearchCV(est, grid, cv=2).fit(X_train[:300], y_train[:300])
+    assert len(search.cv_results_["params"]) == 4
+    assert search.best_score_ > 0.2  # tiny models, 150 images each: above chance (0.1)
+    assert search.best_estimator_.predict(X_test).shape == y_test.shape
