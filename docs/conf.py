@@ -39,7 +39,7 @@ nitpicky = False
 
 # -- API reference -----------------------------------------------------------------
 autosummary_generate = True
-autodoc_default_options = {"members": True, "inherited-members": False}
+autodoc_default_options = {"members": True}
 autodoc_typehints = "none"
 numpydoc_show_class_members = False  # the class template lists members itself
 numpydoc_class_members_toctree = False
@@ -87,8 +87,10 @@ html_theme_options = {
     "header_links_before_dropdown": 7,
     "secondary_sidebar_items": ["page-toc", "sg_download_links", "sg_launcher_links"],
 }
-html_sidebars = {"index": [], "install": [], "quickstart": [], "changelog": [],
-                 "citing": []}
+# Top-level pages have no section to navigate: give their tables the full width.
+html_sidebars = {page: [] for page in (
+    "index", "install", "quickstart", "changelog", "citing", "coming_from_sklearn",
+    "coming_from_keras", "api", "scaling")}
 html_show_sourcelink = False
 
 
