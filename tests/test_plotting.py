@@ -246,3 +246,22 @@ def test_loss_curve_displays_on_one_axes_share_the_score_axis(iris):
     assert legend == ["training loss (4 units)", "training loss (16 units)",
                       "validation score (4 units)", "validation score (16 units)"]
     assert displays[1].score_line_.get_color() == displays[1].loss_line_.get_color()
+
+
+def test_conv_displays_on_a_fitted_convnet_classifier():
+    from sknn import ConvNetClassifier
+
+    X, y = load_digits(return_X_y=True)
+    clf = _fit(ConvNetClassifier(input_shape=(8, 8), filters=(4, 6), dense_layers=(),
+                                 batch_norm=True, max_iter=2, random_state=0),
+               X[:200] / 16, y[:200])
+    conv = [layer for layer in clf.network_.leaves if isinstance(layer, Conv2D)]
+    filters = ConvFiltersDisplay.from_estimator(clf, layer=1)
+    assert len(filters.images_) == 6
+    np.testing.assert_allclose(filters.images_[0].get_array(),
+                               conv[1].params["W"][:, :, :, 0].mean(axis=2))
+    assert "ConvNetClassifier" in filters.figure_._suptitle.get_text()
+    maps = FeatureMapsDisplay.from_estimator(clf, X[0] / 16)
+    assert maps.feature_maps.shape == (8, 8, 4)  # before pooling
+    assert np.all(maps.feature_maps >= 0)  # after the ReLU
+    assert len(maps.images_) == 4
