@@ -38,18 +38,14 @@ def test_incremental_over_a_chunked_dask_array_equals_the_plain_loop():
     model = MLPClassifier(hidden_layer_sizes=(16,), random_state=0)
     Xd, yd = da.from_array(X, chunks=(CHUNK, 10)), da.from_array(Y, chunks=CHUNK)
     inc = wrappers.Incremental(model, shuffle_blocks=False).fit(Xd, yd, classes=np.unique(Y))
-    reference = streamed(MLPClassifier(hidden_layer_sizes=(16,), random_state=0), in_memory_blocks(),
-                         classes=np.unique(Y))
+    reference = streamed(MLPClassifier(hidden_layer_sizes=(16,), random_state=0),
+                         in_memory_blocks(), classes=np.unique(Y))
     assert inc.estimator_.t_ == reference.t_ == len(X)  # every block seen once
     np.testing.assert_array_equal(inc.estimator_.predict_proba(X), reference.predict_proba(X))
-    # Prediction through the wrapper runs block by block on the dask array: one block
-    # at a time, because concurrent predicts on one network are not yet thread-safe
-    # (see test_concurrent_predict_from_threads below).
-    import dask
-
-    with dask.config.set(scheduler="synchronous"):
-        np.testing.assert_array_equal(inc.predict(Xd).compute(), reference.predict(X))
-        assert inc.score(Xd, yd) == reference.score(X, Y)
+    # Prediction through the wrapper runs on the dask blocks, in dask's default threads,
+    # all sharing the one fitted network.
+    np.testing.assert_array_equal(inc.predict(Xd).compute(), reference.predict(X))
+    assert inc.score(Xd, yd) == reference.score(X, Y)
 
 
 def test_partial_fit_over_a_memmap_equals_in_memory_training(tmp_path):
