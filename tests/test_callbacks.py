@@ -397,3 +397,20 @@ def test_ctrl_c_inside_a_training_step_leaves_a_usable_model(monkeypatch):
     assert any("interrupted" in str(w.message) for w in caught)
     assert est.n_iter_ == 2  # the unfinished epoch is not counted
     assert np.all(np.isfinite(est.predict_proba(X)))
+
+
+def test_progress_bar_on_a_search_with_sknn_callbacks_inside(tmp_path):
+    pytest.importorskip("rich")
+    from sklearn.callback import ProgressBar
+
+    monitor = ScoringMonitor(scoring="accuracy")
+    inner = clf().set_callbacks(monitor, EarlyStopping(patience=3, min_delta=0.05))
+    search = GridSearchCV(make_pipeline(StandardScaler(), inner),
+                          {"mlpclassifier__hidden_layer_sizes": [(4,), (8,)]}, cv=2)
+    search.set_callbacks(ProgressBar(max_propagation_depth=None)).fit(X, Y)
+    rows = monitor.get_logs(select="all")
+    epochs = [row for log in rows for row in log.data if row["task_name"] == "epoch"]
+    assert search.best_estimator_[-1].n_iter_ < 40
+    # Every fit (4 in the search and the refit) logged one row per epoch it ran.
+    assert len({row["parent_task_id_path"] for row in epochs}) == 5
+    assert len(epochs) < 5 * 40
