@@ -203,6 +203,19 @@ def test_skops_pipeline_and_search_load_with_sknn_io(tmp_path):
     assert_same_outputs(search, sknn.io.load(tmp_path / "search.skops", trusted=extra), X)
 
 
+def test_skops_saves_a_model_with_sknn_callbacks_attached(tmp_path):
+    from sknn.callbacks import CSVLogger, EarlyStopping
+
+    X, y = _iris()
+    est = sknn.MLPClassifier((4,), max_iter=5, random_state=0)
+    est.set_callbacks(EarlyStopping(patience=2), CSVLogger(tmp_path / "log.csv")).fit(X, y)
+    blob = skops_io.dumps(est)
+    assert set(skops_io.get_untrusted_types(data=blob)) <= set(sknn.TRUSTED_TYPES)
+    loaded = skops_io.loads(blob, trusted=sknn.TRUSTED_TYPES)
+    assert_same_outputs(est, loaded, X)
+    assert loaded._skl_callbacks[1].path == str(tmp_path / "log.csv")
+
+
 def test_skops_refuses_without_the_trusted_list():
     est, _, _ = fitted("MLPClassifier")
     with pytest.raises(skops_io.exceptions.UntrustedTypesFoundException):

@@ -87,7 +87,8 @@ class SknnCallback:
         # records hold open files and weight copies that belong to this process.
         state = self.__dict__.copy()
         state.pop("_active_runs", None)
-        return state
+        # Paths as plain strings: skops trusts str, not pathlib's classes.
+        return {k: os.fspath(v) if isinstance(v, os.PathLike) else v for k, v in state.items()}
 
     def __repr__(self):
         params = ", ".join(f"{k}={v!r}" for k, v in vars(self).items() if not k.startswith("_"))
