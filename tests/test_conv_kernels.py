@@ -221,3 +221,47 @@ def test_im2col_ones_column_folds_a_bias_into_the_gemm(C):
     cols = ck.im2col(X, (3, 3), (1, 1), "same", DirtyBuffers(), ones_column=True)
     np.testing.assert_array_equal(cols[:, :-1], naive_im2col(X, (3, 3), (1, 1), "same"))
     np.testing.assert_array_equal(cols[:, -1], 1.0)
+
+
+@pytest.mark.parametrize("C", [1, 3])
+@pytest.mark.parametrize("blocks, strides, padding", [
+    ((2, 2), (1, 1), "same"), ((2, 1), (1, 1), "valid"), ((3, 3), (1, 1), "same"),
+    ((1, 2), (2, 1), "same"),
+])
+def test_im2col_blocks_reorders_rows_by_window_offset(C, blocks, strides, padding):
+    X = np.random.default_rng(9).standard_normal((2, 6, 6, C))
+    plain = ck.im2col(X, (3, 3), strides, padding)
+    blocked = ck.im2col(X, (3, 3), strides, padding, DirtyBuffers(), blocks=blocks)
+    n = 2
+    Ho = ck.conv_geometry(6, 3, strides[0], padding)[0]
+    Wo = ck.conv_geometry(6, 3, strides[1], padding)[0]
+    (bh, bw), K = blocks, plain.shape[1]
+    expected = (plain.reshape(n, Ho // bh, bh, Wo // bw, bw, K)
+                .transpose(2, 4, 0, 1, 3, 5).reshape(-1, K))
+    np.testing.assert_array_equal(blocked, expected)
+    # and unblock is the inverse permutation
+    back = ck.unblock(blocked.reshape(bh * bw, -1, K), n, (Ho, Wo), blocks)
+    np.testing.assert_array_equal(back.reshape(-1, K), plain)
+
+
+def test_im2col_blocks_must_divide_the_output():
+    with pytest.raises(ValueError, match="5 x 5 positions does not split into 2 x 2 blocks"):
+        ck.im2col(np.zeros((1, 5, 5, 2)), (3, 3), padding="same", blocks=(2, 2))
+
+
+@pytest.mark.parametrize("P", [1, 2, 3, 4, 5, 9])
+def test_max_blocks_matches_max_and_routes_to_one_winner(P):
+    rng = np.random.default_rng(10)
+    Z = rng.standard_normal((P, 7, 3))
+    Z[:, 0] = 0.0  # ties: the gradient must still reach exactly one block
+    Y, switches = ck.max_blocks(Z, DirtyBuffers())
+    np.testing.assert_array_equal(Y, Z.max(axis=0))
+    Y_inference, none = ck.max_blocks(Z, DirtyBuffers(), with_argmax=False)
+    np.testing.assert_array_equal(Y_inference, Y)
+    assert none is None
+    dY = rng.standard_normal(Y.shape)
+    dZ = ck.max_blocks_backward(dY, switches, P, DirtyBuffers())
+    np.testing.assert_allclose(dZ.sum(axis=0), dY, rtol=1e-12)
+    assert np.all(np.count_nonzero(dZ, axis=0) <= 1)
+    winners = np.argmax(dZ != 0, axis=0)
+    np.testing.assert_array_equal(np.take_along_axis(Z, winners[None], 0)[0], Y)

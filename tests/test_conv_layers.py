@@ -7,6 +7,7 @@ import pytest
 
 from sknn.nn.gradcheck import check_layer_gradients
 from sknn.nn.layers.conv import Conv2D
+from sknn.nn.layers.conv_pool import ConvMaxPool2D
 from sknn.nn.layers.pooling import AvgPool2D, MaxPool2D
 from sknn.nn.layers.reshape import Flatten, Reshape
 from sknn.nn.layers.spatial_dropout import SpatialDropout2D
@@ -184,3 +185,57 @@ def test_max_pool_backward_needs_a_training_forward():
     Y = layer.forward(images(1, 4, 4, 1), training=False)  # inference skips the argmax
     with pytest.raises(RuntimeError, match="training=True"):
         layer.backward(np.ones_like(Y))
+
+
+@pytest.mark.parametrize("kernel, strides, padding, pool, shape", [
+    (3, 1, "same", 2, (4, 6, 2)),
+    (3, 1, "valid", (2, 1), (6, 5, 1)),
+    ((2, 3), (1, 2), "same", (3, 2), (6, 8, 2)),
+    (3, 2, "same", 1, (5, 5, 1)),
+])
+@pytest.mark.parametrize("activation", ["identity", "tanh", "gelu"])
+def test_conv_max_pool_gradients(kernel, strides, padding, pool, shape, activation):
+    layer = ConvMaxPool2D(3, kernel, strides, padding, activation=activation, pool_size=pool)
+    check_layer_gradients(layer, images(2, *shape))
+
+
+@pytest.mark.parametrize("activation", ["relu", "gelu", "identity"])
+@pytest.mark.parametrize("C", [1, 2])
+def test_conv_max_pool_equals_conv_then_max_pool(activation, C):
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((3, 6, 4, C))
+    X[0, :2] = 0.0  # flat regions make ties in the pool
+    dY = rng.standard_normal((3, 3, 2, 4))
+    fused = ConvMaxPool2D(4, 3, padding="same", activation=activation, pool_size=2,
+                          kernel_initializer="he_uniform")
+    stack = [Conv2D(4, 3, padding="same", activation=activation,
+                    kernel_initializer="he_uniform"), MaxPool2D(2)]
+    results = []
+    for layers in ([fused], stack):
+        shape, layer_rng = X.shape[1:], np.random.default_rng(1)
+        for layer in layers:
+            shape = layer.build(shape, layer_rng, np.float64)
+        out = X
+        for layer in layers:
+            out = layer.forward(out, training=True)
+        d = dY.copy()
+        for layer in reversed(layers):
+            d = layer.backward(d)
+        results.append((out.copy(), d.copy(), layers[0].grads["W"].copy(),
+                        layers[0].grads["b"].copy()))
+    for a, b in zip(*results):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+    assert fused.output_shape == (3, 2, 4) and fused.conv_shape == (6, 4, 4)
+
+
+def test_conv_max_pool_shape_errors_and_inference():
+    with pytest.raises(ValueError, match="5 x 5 positions is not a multiple of the pool"):
+        ConvMaxPool2D(2, 3, padding="same").build((5, 5, 1), np.random.default_rng(0), np.float64)
+    layer = ConvMaxPool2D(2, 3, padding="same", activation="relu")
+    layer.build((4, 4, 1), np.random.default_rng(0), np.float32)
+    X = images(2, 4, 4, 1).astype(np.float32)
+    Y = layer.forward(X, training=False)
+    assert Y.shape == (2, 2, 2, 2) and Y.dtype == np.float32
+    with pytest.raises(RuntimeError, match="training=True"):
+        layer.backward(np.ones_like(Y))
+    assert "ConvMaxPool2D(2" in repr(layer) and "pool_size=(2, 2)" in repr(layer)

@@ -13,7 +13,8 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sknn import ConvNetClassifier
 from sknn.datasets import load_mnist
-from sknn.nn.layers import Activation, Conv2D, Dense, MaxPool2D
+from sknn.nn.layers import (Activation, AvgPool2D, BatchNormalization, Conv2D, ConvMaxPool2D,
+                            Dense, Flatten, MaxPool2D, SpatialDropout2D)
 
 DATA_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
@@ -109,13 +110,23 @@ def test_multichannel_images_and_options():
         assert clf.predict_proba(X).dtype == np.float32
 
 
-def test_layer_stack_puts_monotone_activation_after_max_pool():
-    clf = small(filters=(4,), activation="relu").fit(np.random.rand(20, 8, 8), [0, 1] * 10)
-    kinds = [type(layer) for layer in clf.network_.layers[:3]]
-    assert kinds == [Conv2D, MaxPool2D, Activation]
-    assert clf.network_.layers[0].activation.name == "identity"
-    gelu = small(filters=(4,), activation="gelu").fit(np.random.rand(20, 8, 8), [0, 1] * 10)
-    assert gelu.network_.layers[0].activation.name == "gelu"  # not monotone: fused
+def layer_kinds(**params):
+    clf = small(**params).fit(np.random.default_rng(0).random((20, 8, 8)), [0, 1] * 10)
+    return [type(layer) for layer in clf.network_.layers]
+
+
+def test_layer_stacks():
+    # conv + max pool fuse into one layer when the pool divides the conv output
+    assert layer_kinds(filters=(4, 4))[:2] == [ConvMaxPool2D, ConvMaxPool2D]
+    # 8 -> 3 ('valid' 3x3 twice would be 6 -> 3): a remainder falls back to two layers
+    assert layer_kinds(filters=(4,), kernel_size=2, padding="valid")[:2] == [Conv2D, MaxPool2D]
+    # batch norm sits between conv and pool; relu commutes with max and goes last
+    assert layer_kinds(batch_norm=True, spatial_dropout=0.1)[:5] == [
+        Conv2D, BatchNormalization, MaxPool2D, Activation, SpatialDropout2D]
+    assert layer_kinds(batch_norm=True, activation="gelu")[:4] == [
+        Conv2D, BatchNormalization, Activation, MaxPool2D]
+    assert layer_kinds(pool="avg")[:2] == [Conv2D, AvgPool2D]
+    assert layer_kinds(pool=None)[:2] == [Conv2D, Flatten]
 
 
 def test_max_pool_then_relu_equals_relu_then_max_pool():
@@ -188,7 +199,7 @@ def test_summary_dtype_and_caller_data_untouched(digits):
     clf = small(input_shape=(8, 8)).fit(X, y_train[:100])
     np.testing.assert_array_equal(X, X_train[:100])
     text = clf.summary()
-    assert "Conv2D" in text and "(None, 4, 4, 4)" in text and "Total params" in text
+    assert "ConvMaxPool2D" in text and "(None, 4, 4, 4)" in text and "Total params" in text
     assert clf.network_.params.dtype == np.float32
     assert small(input_shape=(8, 8), dtype="float64").fit(X, y_train[:100]).network_.params.dtype == np.float64
 

@@ -115,7 +115,26 @@ def _padded(X, kernel, strides, padding, alloc):
     return Xp, Ho, Wo
 
 
-def im2col(X, kernel, strides=(1, 1), padding="valid", alloc=None, ones_column=False):
+def _patches(Xp, out_hw, kernel, strides, blocks):
+    """A strided view of every patch: shape (bh, bw, n, Ho/bh, Wo/bw, kh, kw, C).
+
+    Output row ``r = r' * bh + a`` (and column alike) comes first by ``a``: with
+    ``blocks`` equal to a pool window, each window offset is one contiguous block of
+    rows of the patch matrix, and so of the GEMM's output.
+    """
+    (Ho, Wo), (kh, kw), (sh, sw), (bh, bw) = out_hw, kernel, strides, blocks
+    if Ho % bh or Wo % bw:
+        raise ValueError(f"output of {Ho} x {Wo} positions does not split into "
+                         f"{bh} x {bw} blocks")
+    n, C, s = Xp.shape[0], Xp.shape[3], Xp.strides
+    return np.lib.stride_tricks.as_strided(
+        Xp, (bh, bw, n, Ho // bh, Wo // bw, kh, kw, C),
+        (sh * s[1], sw * s[2], s[0], bh * sh * s[1], bw * sw * s[2], s[1], s[2], s[3]),
+        writeable=False)
+
+
+def im2col(X, kernel, strides=(1, 1), padding="valid", alloc=None, ones_column=False,
+           blocks=(1, 1)):
     """Patch matrix of a batch of images.
 
     ``cols[(b, r, c), (i, j, ch)] = Xpad[b, r*sh + i, c*sw + j, ch]``, where ``Xpad`` is
@@ -133,6 +152,10 @@ def im2col(X, kernel, strides=(1, 1), padding="valid", alloc=None, ones_column=F
         Append a column of ones, so that a bias stacked under the kernel matrix is
         added by the GEMM itself and its gradient comes out of the kernel-gradient GEMM
         (a separate column sum over all pixels costs more than both).
+    blocks : tuple of int (bh, bw), default=(1, 1)
+        Order the rows ``(a, b, n, r', c')`` with ``r = r' bh + a``, ``c = c' bw + b``
+        instead of ``(n, r, c)``: then a ``bh x bw`` max pool of the GEMM's output is
+        an elementwise maximum of ``bh * bw`` contiguous blocks (see :func:`max_blocks`).
 
     Returns
     -------
@@ -143,25 +166,24 @@ def im2col(X, kernel, strides=(1, 1), padding="valid", alloc=None, ones_column=F
         without a copy.
     """
     Xp, Ho, Wo = _padded(X, kernel, strides, padding, alloc)
-    (kh, kw), (sh, sw), (n, C) = kernel, strides, (X.shape[0], X.shape[3])
+    patches = _patches(Xp, (Ho, Wo), kernel, strides, blocks)
+    (kh, kw), (n, C) = kernel, (X.shape[0], X.shape[3])
     K, N, extra = kh * kw * C, n * Ho * Wo, int(bool(ones_column))
     if C == 1:
         buf = _alloc(alloc, "im2col", (K + extra, N), X.dtype)
-        cols = buf[:K].reshape(kh, kw, n, Ho, Wo)  # leading rows: a view
+        cols = buf[:K].reshape(kh, kw, *patches.shape[:5])  # leading rows: a view
         for i in range(kh):
             for j in range(kw):
-                cols[i, j] = Xp[:, i:i + (Ho - 1) * sh + 1:sh, j:j + (Wo - 1) * sw + 1:sw, 0]
+                cols[i, j] = patches[..., i, j, 0]
         buf[K:] = 1
         return buf.T
     buf = _alloc(alloc, "im2col", (N, K + extra), X.dtype)
-    s, item, row = Xp.strides, buf.itemsize, buf.strides[0]
+    item, row = buf.itemsize, buf.strides[0]
     # One strided view enumerates every patch; one copy materializes them all, moving
     # contiguous runs of kw * C values (a whole kernel row of channels) at a time.
-    patches = np.lib.stride_tricks.as_strided(
-        Xp, (n, Ho, Wo, kh, kw, C), (s[0], sh * s[1], sw * s[2], s[1], s[2], s[3]),
-        writeable=False)
+    row_strides = np.cumprod((1,) + patches.shape[4:0:-1])[::-1] * row
     dest = np.lib.stride_tricks.as_strided(
-        buf, (n, Ho, Wo, kh, kw, C), (Ho * Wo * row, Wo * row, row, kw * C * item, C * item, item))
+        buf, patches.shape, tuple(row_strides) + (kw * C * item, C * item, item))
     np.copyto(dest, patches)
     buf[:, K:] = 1
     return buf
@@ -405,3 +427,83 @@ def avg_pool_backward(dY, input_shape, pool, strides, alloc=None):
                       _alloc(alloc, "davg_cols", (n, Ho, W, C), dY.dtype))
     return _spread_axis(dR, input_shape, 1, pool[0], strides[0],
                         _alloc(alloc, "davg_rows", tuple(input_shape), dY.dtype))
+
+
+def max_blocks(Z, alloc=None, with_argmax=True):
+    """Elementwise maximum over contiguous blocks: ``Y = max_k Z[k]``.
+
+    With patch rows ordered by pool-window offset (``im2col(..., blocks=pool)``), this
+    is the max pool of the convolution's output, computed by a pairwise tree of
+    maxima over contiguous arrays instead of strided window slices.
+
+    Parameters
+    ----------
+    Z : ndarray of shape (P, M, F)
+        One block per window offset.
+    alloc : callable, optional
+    with_argmax : bool, default=True
+        Record each comparison's winner for :func:`max_blocks_backward`.
+
+    Returns
+    -------
+    Y : ndarray of shape (M, F)
+    switches : list of list of ndarray of bool, or None
+        Per tree level, per pair: True where the second of the pair won.
+    """
+    level, switches, depth = list(Z), [], 0
+    while len(level) > 1:
+        nxt, won = [], []
+        for i in range(0, len(level) - 1, 2):
+            a, b = level[i], level[i + 1]
+            if with_argmax:
+                # strict '>' keeps the first maximum: one winner per window, even on ties
+                won.append(np.greater(b, a, out=_alloc(alloc, f"won{depth}_{i}", a.shape, bool)))
+            nxt.append(np.maximum(a, b, out=_alloc(alloc, f"max{depth}_{i}", a.shape, a.dtype)))
+        nxt += level[len(level) - len(level) % 2:]  # an odd block out goes up as it is
+        switches.append(won)
+        level, depth = nxt, depth + 1
+    return level[0], (switches if with_argmax else None)
+
+
+def max_blocks_backward(dY, switches, n_blocks, alloc=None):
+    """Adjoint of :func:`max_blocks`: each gradient goes down to its window's winner.
+
+    Parameters
+    ----------
+    dY : ndarray of shape (M, F)
+    switches : as returned by :func:`max_blocks`
+    n_blocks : int
+        P, the number of blocks of the forward input.
+    alloc : callable, optional
+
+    Returns
+    -------
+    dZ : ndarray of shape (P, M, F)
+    """
+    sizes = [n_blocks]
+    while sizes[-1] > 1:
+        sizes.append(-(-sizes[-1] // 2))
+    dZ = _alloc(alloc, "dmax_blocks", (n_blocks,) + dY.shape, dY.dtype)
+    grads = [dY]
+    for depth in reversed(range(len(switches))):
+        below = (list(dZ) if depth == 0 else
+                 [_alloc(alloc, f"dmax{depth}_{k}", dY.shape, dY.dtype) for k in range(sizes[depth])])
+        for i, won in enumerate(switches[depth]):
+            # the winner of a pair gets the gradient, the loser d - d = 0
+            np.multiply(grads[i], won, out=below[2 * i + 1])
+            np.subtract(grads[i], below[2 * i + 1], out=below[2 * i])
+        if sizes[depth] % 2:
+            np.copyto(below[-1], grads[-1])
+        grads = below
+    if n_blocks == 1:
+        np.copyto(dZ[0], dY)
+    return dZ
+
+
+def unblock(Zb, n, out_hw, blocks, out=None):
+    """Rows ordered by :func:`im2col`'s ``blocks`` back to NHWC: (P, M, F) -> (n, Ho, Wo, F)."""
+    (Ho, Wo), (bh, bw), F = out_hw, blocks, Zb.shape[-1]
+    out = np.empty((n, Ho, Wo, F), Zb.dtype) if out is None else out
+    src = Zb.reshape(bh, bw, n, Ho // bh, Wo // bw, F).transpose(2, 3, 0, 4, 1, 5)
+    np.copyto(out.reshape(n, Ho // bh, bh, Wo // bw, bw, F), src)
+    return out

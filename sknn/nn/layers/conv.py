@@ -115,7 +115,14 @@ class Conv2D(Layer):
         x_shape, cols, Z, A = self._cache
         act = self.activation
         dZ = act.backward(dY.reshape(A.shape), A, None if act.uses_output else Z)
-        # [dW; db] = patches^T dZ: the ones column of the patches yields db in one GEMM
+        self._kernel_grads(cols, dZ)
+        if self.skip_input_grad:
+            return None
+        return self._input_grad(dZ, x_shape)
+
+    def _kernel_grads(self, cols, dZ):
+        """``[dW; db] = patches^T dZ``: the ones column of the patches yields db in the
+        same GEMM. Any consistent row order of ``cols`` and ``dZ`` gives the same sums."""
         gW = self.grads["W"].reshape(-1, self.filters)
         if self.use_bias:
             gWb = self.buffer("dWb", (gW.shape[0] + 1, self.filters), dZ.dtype)
@@ -124,8 +131,9 @@ class Conv2D(Layer):
             self.grads["b"][...] = gWb[-1]
         else:
             np.matmul(cols.T, dZ, out=gW)
-        if self.skip_input_grad:
-            return None
+
+    def _input_grad(self, dZ, x_shape):
+        """dX from dZ of shape (n * Ho * Wo, filters) in NHWC row order."""
         kh, kw, c_in, _ = self.params["W"].shape
         # Every offset's patch gradient at once: (N, F) @ (kh*kw, F, C) -> (kh*kw, N, C).
         W_t = self.params["W"].reshape(kh * kw, c_in, self.filters).transpose(0, 2, 1)
