@@ -187,6 +187,21 @@ def test_skops_round_trip_trusting_only_sknn_types(name):
     assert_same_outputs(est, skops_io.loads(blob, trusted=sknn.TRUSTED_TYPES), X)
 
 
+@pytest.mark.parametrize("params", [
+    dict(batch_norm=True), dict(dropout=0.2), dict(wide_and_deep=True),
+    dict(solver="lbfgs"), dict(solver="sgd", learning_rate="adaptive"),
+    dict(early_stopping=True), dict(solver="rmsprop", learning_rate="cosine"),
+    dict(kernel_initializer="he_normal", max_norm=2.0, l1=1e-4),
+], ids=str)
+def test_skops_round_trips_mlp_variants(params):
+    # Optional layers and optimizers carry their own state: it must stay plain too.
+    X, y = _iris()
+    est = sknn.MLPClassifier((8,), max_iter=5, random_state=0, **params).fit(X, y)
+    blob = skops_io.dumps(est)
+    assert set(skops_io.get_untrusted_types(data=blob)) <= set(sknn.TRUSTED_TYPES)
+    assert_same_outputs(est, skops_io.loads(blob, trusted=sknn.TRUSTED_TYPES), X)
+
+
 def test_skops_pipeline_and_search_load_with_sknn_io(tmp_path):
     X, y = _iris()
     pipe = make_pipeline(StandardScaler(), sknn.MLPClassifier(max_iter=10, random_state=0))
