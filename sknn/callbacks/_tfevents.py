@@ -13,6 +13,7 @@ dozen lines rather than TensorFlow or a protobuf runtime:
   string), ``simple_value`` (2, float).
 """
 
+import itertools
 import os
 import socket
 import struct
@@ -101,14 +102,14 @@ class EventFileWriter:
     event files in a log directory.
     """
 
-    _count = 0
+    # next() on a count is atomic: fits in parallel threads get distinct file names.
+    _numbers = itertools.count(1)
 
     def __init__(self, log_dir):
         os.makedirs(log_dir, exist_ok=True)
         now = time.time()
-        EventFileWriter._count += 1
         name = (f"events.out.tfevents.{int(now)}.{socket.gethostname()}."
-                f"{os.getpid()}.{EventFileWriter._count}")
+                f"{os.getpid()}.{next(EventFileWriter._numbers)}")
         self.path = os.path.join(log_dir, name)
         self._file = open(self.path, "wb")
         self._file.write(tfrecord(event(now, file_version="brain.Event:2")))
