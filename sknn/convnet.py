@@ -9,9 +9,21 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from ._base import NETWORK_PARAMETER_CONSTRAINTS, STOCHASTIC_SOLVERS, BaseNetwork
 from ._classifier import NetworkClassifierMixin
 from .nn import initializers
-from .nn.layers import (Activation, AvgPool2D, BatchNormalization, Conv2D, ConvMaxPool2D, Dense,
-                        Dropout, Flatten, Layer, MaxPool2D, SpatialDropout2D)
+from .nn.layers import (
+    Activation,
+    AvgPool2D,
+    BatchNormalization,
+    Conv2D,
+    ConvMaxPool2D,
+    Dense,
+    Dropout,
+    Flatten,
+    Layer,
+    MaxPool2D,
+    SpatialDropout2D,
+)
 from .nn.layers.conv_pool import MONOTONE_ACTIVATIONS
+
 
 def _per_layer(value, n_layers, name):
     """Per-layer (h, w) pairs from an int, one (h, w) pair, or one of those per layer.

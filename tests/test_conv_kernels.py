@@ -44,7 +44,7 @@ def naive_im2col(X, kernel, strides, padding):
 
 def naive_conv(X, Wk, strides, padding):
     """Direct definition of the (cross-correlation) convolution, one output at a time."""
-    n, H, W, C = X.shape
+    n, H, W, _ = X.shape
     kh, kw, _, F = Wk.shape
     (Ho, ph), (Wo, pw) = (naive_conv_geometry(H, kh, strides[0], padding),
                           naive_conv_geometry(W, kw, strides[1], padding))

@@ -13,8 +13,17 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sknn import ConvNetClassifier
 from sknn.datasets import load_mnist
-from sknn.nn.layers import (Activation, AvgPool2D, BatchNormalization, Conv2D, ConvMaxPool2D,
-                            Dense, Flatten, MaxPool2D, SpatialDropout2D)
+from sknn.nn.layers import (
+    Activation,
+    AvgPool2D,
+    BatchNormalization,
+    Conv2D,
+    ConvMaxPool2D,
+    Dense,
+    Flatten,
+    MaxPool2D,
+    SpatialDropout2D,
+)
 
 DATA_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
