@@ -28,7 +28,9 @@ class EarlyStopping(SknnCallback):
     -----
     This callback and the estimator's own ``n_iter_no_change``/``tol`` rule both
     stop training; whichever fires first wins. With ``early_stopping=True`` the
-    estimator already restores its best validation epoch, after this callback.
+    estimator itself puts back the weights of its best validation epoch when training
+    ends; ``restore_best_weights=True`` is applied after that, so this callback's best
+    epoch is the one kept.
     Its record of the best epoch lasts one call to ``fit`` (or ``partial_fit``).
 
     Examples
