@@ -265,3 +265,22 @@ def test_conv_displays_on_a_fitted_convnet_classifier():
     assert maps.feature_maps.shape == (8, 8, 4)  # before pooling
     assert np.all(maps.feature_maps >= 0)  # after the ReLU
     assert len(maps.images_) == 4
+
+
+def test_matplotlib_is_imported_only_when_drawing():
+    import subprocess
+    import sys
+
+    code = ("import sys, sknn.plotting, sknn.diagnostics; "
+            "print('matplotlib' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "False"
+
+
+def test_missing_matplotlib_gives_a_clear_import_error(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)  # as if not installed
+    with pytest.raises(ImportError, match=r"LossCurveDisplay needs matplotlib.*sknn\[plots\]"):
+        LossCurveDisplay(loss_curve=[1.0, 0.5]).plot()
