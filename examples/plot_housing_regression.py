@@ -85,8 +85,8 @@ for name, model in [("8-30-1", plain), ("wide & deep", wide)]:
 # -------------------------------
 # Left: the training loss per epoch (half the mean squared error) of both networks.
 # Right: predicted against true values on the test set; points on the diagonal are
-# perfect predictions. (The census capped house values at $500,001, hence the
-# vertical wall of points at 5.)
+# perfect predictions. (In the housing data the census capped house values at
+# $500,001, hence the vertical wall of points at 5.)
 fig, (ax_loss, ax_pred) = plt.subplots(1, 2, figsize=(11, 4.5))
 LossCurveDisplay.from_estimator(plain, ax=ax_loss, name="8-30-1",
                                 loss_kw={"color": "C0"})
