@@ -284,3 +284,32 @@ def test_missing_matplotlib_gives_a_clear_import_error(monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)  # as if not installed
     with pytest.raises(ImportError, match=r"LossCurveDisplay needs matplotlib.*sknn\[plots\]"):
         LossCurveDisplay(loss_curve=[1.0, 0.5]).plot()
+
+
+def test_feature_maps_of_a_fused_conv_max_pool_layer_are_not_pooled():
+    from sknn.nn.layers import ConvMaxPool2D
+
+    fused = Sequential([ConvMaxPool2D(3, kernel_size=3, padding="same", activation="relu"),
+                        Flatten(), Dense(2)])
+    fused.build((6, 6, 1), np.random.default_rng(0), np.float64)
+    plain = Sequential([Conv2D(3, kernel_size=3, padding="same", activation="relu")])
+    plain.build((6, 6, 1), np.random.default_rng(0), np.float64)
+    plain.layers[0].params["W"][...] = fused.layers[0].params["W"]
+    plain.layers[0].params["b"][...] = fused.layers[0].params["b"] + 0.1
+    fused.layers[0].params["b"][...] += 0.1  # a bias that matters
+    image = np.random.default_rng(3).standard_normal((6, 6))
+    disp = FeatureMapsDisplay.from_estimator(fused, image)
+    expected = plain.layers[0].forward(image.reshape(1, 6, 6, 1), training=False)[0]
+    np.testing.assert_allclose(disp.feature_maps, expected)
+    assert ConvFiltersDisplay.from_estimator(fused).filters.shape == (3, 3, 3)
+
+
+def test_feature_maps_of_the_default_convnet_are_full_resolution():
+    from sknn import ConvNetClassifier
+
+    X, y = load_digits(return_X_y=True)
+    clf = _fit(ConvNetClassifier(input_shape=(8, 8), filters=(4,), dense_layers=(),
+                                 max_iter=1, random_state=0), X[:100] / 16, y[:100])
+    maps = FeatureMapsDisplay.from_estimator(clf, X[0] / 16)
+    assert maps.feature_maps.shape == (8, 8, 4)
+    assert np.all(maps.feature_maps >= 0)

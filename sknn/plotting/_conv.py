@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from ..nn.conv_kernels import im2col
 from ..nn.layers import Activation, BatchNormalization, Conv2D, Flatten
 from ..nn.network import Sequential
 from ._base import axes_grid, estimator_name, final_estimator, import_pyplot
@@ -258,11 +259,26 @@ def _forward_to(network, X, target):
         raise ValueError("the chosen Conv2D layer is nested inside a container layer; "
                          "FeatureMapsDisplay walks top-level layers only")
     stop = layers.index(target)
-    for layer in layers[: stop + 1]:
+    for layer in layers[:stop]:
         X = layer.forward(X, training=False)
+    if hasattr(target, "conv_shape"):  # ConvMaxPool2D pools inside the layer
+        X = _activated_conv(target, X)
+    else:
+        X = target.forward(X, training=False)
     for layer in layers[stop + 1:]:
         if isinstance(layer, (BatchNormalization, Activation)):
             X = layer.forward(X, training=False)
         elif isinstance(layer, (Conv2D, Flatten)) or len(layer.output_shape or ()) != 3:
             break
     return np.array(X, copy=True)  # layer outputs are reused scratch buffers
+
+
+def _activated_conv(layer, X):
+    """``act(conv(X, W) + b)`` at full resolution, for a layer that also pools."""
+    W = layer.params["W"]
+    cols = im2col(X, layer.kernel_size, layer.strides, layer.padding)
+    Z = cols @ W.reshape(-1, W.shape[-1])
+    if layer.use_bias:
+        Z += layer.params["b"]
+    Z = layer.activation.forward(Z)
+    return Z.reshape(X.shape[0], *layer.conv_shape)
