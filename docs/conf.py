@@ -7,11 +7,11 @@ from pathlib import Path
 
 import sknn
 
-from _sknn_docs import setup as _local_setup
-from _sknn_docs import stage_examples
-
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))  # local helper modules, if any
+sys.path.insert(0, str(HERE))  # the local helper module _sknn_docs
+
+from _sknn_docs import setup as _local_setup  # noqa: E402
+from _sknn_docs import stage_examples  # noqa: E402
 
 project = "sknn"
 author = "the sknn developers"

@@ -57,7 +57,7 @@ print(f"test accuracy of the refitted best model: {grid.score(X_test, y_test):.3
 # rate leaves 20 epochs too few; wider layers help most at the small rates.
 scores = grid.cv_results_["mean_test_score"].reshape(2, 3, 3)  # depth, width, rate
 fig, axes = plt.subplots(1, 2, figsize=(10, 4), sharey=True, layout="constrained")
-for depth, ax in zip((1, 2), axes):
+for depth, ax in zip((1, 2), axes, strict=True):
     image = ax.imshow(scores[depth - 1], vmin=scores.min(), vmax=1, cmap="viridis")
     for (i, j), value in np.ndenumerate(scores[depth - 1]):
         ax.text(j, i, f"{value:.2f}", ha="center", va="center",

@@ -84,7 +84,7 @@ fig, axes = plt.subplots(1, 2, figsize=(9, 4), sharey=True)
 for ax, (title, params) in zip(axes, [
     ("linear (1 identity unit)", dict(hidden_layer_sizes=(1,), activation="identity")),
     ("32 ReLU units", dict(hidden_layer_sizes=(32,), activation="relu")),
-]):
+], strict=True):
     model = MLPClassifier(learning_rate_init=0.01, max_iter=500, random_state=0,
                           **params).fit(Xm, ym)
     DecisionBoundaryDisplay.from_estimator(model, Xm, ax=ax, alpha=0.4,

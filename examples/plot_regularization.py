@@ -60,7 +60,7 @@ for name, params in variants.items():
 # training MSE well below that means the model has fitted noise.
 fig, axes = plt.subplots(2, 2, figsize=(10, 7), sharex=True, sharey=True,
                          layout="constrained")
-for ax, (name, model) in zip(axes.ravel(), models.items()):
+for ax, (name, model) in zip(axes.ravel(), models.items(), strict=True):
     ax.scatter(x, y, s=12, color="k", label="training samples")
     ax.plot(grid, np.sin(grid), "k--", linewidth=1, label="true sine")
     ax.plot(grid, model.predict(grid[:, None]), color="C3", linewidth=2, label="model")

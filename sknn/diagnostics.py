@@ -130,7 +130,8 @@ class GradientNormHistory:
     @property
     def norms_(self):
         rows = getattr(self, "_rows", [])
-        return np.asarray(rows, dtype=float).reshape(len(rows), len(getattr(self, "layer_names_", [])))
+        n_layers = len(getattr(self, "layer_names_", []))
+        return np.asarray(rows, dtype=float).reshape(len(rows), n_layers)
 
     @property
     def epochs_(self):
