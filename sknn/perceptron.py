@@ -26,10 +26,11 @@ from sklearn.utils.validation import (
 )
 
 from ._perceptron_kernel import CHUNK, _dense, _fit_chunk, _fit_samples
+from ._persistence import PersistenceMixin
 
 __all__ = ["ThresholdPerceptron"]
 
-class ThresholdPerceptron(ClassifierMixin, BaseEstimator):
+class ThresholdPerceptron(PersistenceMixin, ClassifierMixin, BaseEstimator):
     """Perceptron of threshold logic units, trained by the textbook's per-sample rule.
 
     A stand-in for :class:`sklearn.linear_model.Perceptron` (same parameter names,

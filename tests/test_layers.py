@@ -36,8 +36,8 @@ def test_dense_accepts_sparse_input_with_same_result():
     dense_layer, sparse_layer = Dense(3, "tanh"), Dense(3, "tanh")
     for layer in (dense_layer, sparse_layer):
         layer.build((5,), np.random.RandomState(0), np.float64)
-    A = dense_layer.forward(X.toarray())
-    np.testing.assert_allclose(sparse_layer.forward(X), A)
+    A = dense_layer.forward(X.toarray(), training=True)
+    np.testing.assert_allclose(sparse_layer.forward(X, training=True), A)
     R = RNG.standard_normal(A.shape)
     dense_layer.backward(R.copy())
     sparse_layer.backward(R.copy())

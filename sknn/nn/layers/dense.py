@@ -62,7 +62,9 @@ class Dense(Layer):
         act = self.activation
         # Output-only derivatives let the activation overwrite Z; others keep Z.
         A = act.forward(Z, out=Z if act.uses_output else self.buffer("A", Z.shape, Z.dtype))
-        self._cache = (X, Z, A)
+        # Only training needs the cache; at inference it would pin the last input batch
+        # (a memmap window, say) in memory.
+        self._cache = (X, Z, A) if training else None
         return A
 
     def backward(self, dY):
