@@ -77,6 +77,7 @@ def run_sknn(epochs, blas_threads=None):
             clf.partial_fit(X, y, classes=np.arange(10))
             times.append(time.perf_counter() - start)
         accuracy = clf.score(X_test, y_test)
+        maxrss = _maxrss_mb()  # before tracemalloc, whose own records take memory
         # One more epoch with allocation tracing (slower, so not timed): NumPy reports
         # its array allocations to tracemalloc, so this is sknn's peak array memory.
         tracemalloc.start()
@@ -85,7 +86,7 @@ def run_sknn(epochs, blas_threads=None):
         tracemalloc.stop()
     name = "sknn" if blas_threads is None else f"sknn, {blas_threads} BLAS thread(s)"
     return dict(framework=name, epoch_s=times, accuracy=accuracy,
-                maxrss_mb=_maxrss_mb(), rss_before_mb=rss_before, traced_peak_mb=traced_peak)
+                maxrss_mb=maxrss, rss_before_mb=rss_before, traced_peak_mb=traced_peak)
 
 
 def run_torch(epochs, threads):

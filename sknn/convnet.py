@@ -156,7 +156,11 @@ validation_fraction, beta_1, beta_2, epsilon, n_iter_no_change, max_norm, clipno
         "layers": [None, list],
         "dtype": [StrOptions({"float32", "float64"})],
     }
-    _predict_batch_rows = 256  # conv maps are large per row: bound predict memory
+    @property
+    def _predict_batch_rows(self):
+        # Conv activations take ~100 kB per image and layer: predicting in training-sized
+        # batches reuses the training scratch buffers instead of allocating larger ones.
+        return self.batch_size if isinstance(self.batch_size, Integral) else 64
 
     def __init__(self, input_shape=None, filters=(32, 64), kernel_size=3, strides=1, *,
                  padding="same", pool="max", pool_size=2, batch_norm=False,
