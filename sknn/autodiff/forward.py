@@ -17,10 +17,11 @@ Examples
 
 import numpy as np
 
+from ._operators import DerivedOperators
 from .reverse import as_float_array, matmul_operands
 
 
-class Dual:
+class Dual(DerivedOperators):
     """A value with its tangent (derivative along one direction).
 
     Parameters
@@ -91,23 +92,9 @@ class Dual:
             self.tangent @ other.value + self.value @ other.tangent,
         )
 
-    def __rmatmul__(self, other):
-        return _lift(other) @ self
-
     def __neg__(self):
         return Dual(-self.value, -self.tangent)
 
-    def __sub__(self, other):
-        return self + (-_lift(other))
-
-    def __rsub__(self, other):
-        return _lift(other) + (-self)
-
-    def __rtruediv__(self, other):
-        return _lift(other) / self
-
-    __radd__ = __add__
-    __rmul__ = __mul__
 
     # -- reductions and shape ----------------------------------------------------------
     def sum(self, axis=None, keepdims=False):
@@ -155,9 +142,7 @@ class Dual:
         return Dual(np.where(positive, self.value, 0.0), np.where(positive, self.tangent, 0.0))
 
 
-def _lift(x):
-    """Wrap a constant as a Dual with zero tangent."""
-    return x if isinstance(x, Dual) else Dual(x)
+_lift = Dual._lift  # constants become Duals with zero derivative
 
 
 def jvp(f, inputs, directions):

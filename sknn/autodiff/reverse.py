@@ -22,6 +22,8 @@ Examples
 
 import numpy as np
 
+from ._operators import DerivedOperators
+
 
 def as_float_array(x, what):
     """``x`` as a float64 array, or a TypeError naming ``what`` when it is not numeric."""
@@ -62,7 +64,7 @@ def matmul_operands(a, b):
     return a2, b2
 
 
-class Variable:
+class Variable(DerivedOperators):
     """A node of a reverse-mode computation graph.
 
     Parameters
@@ -162,23 +164,9 @@ class Variable:
         out._backward = _backward
         return out
 
-    def __rmatmul__(self, other):
-        return _lift(other) @ self
-
     def __neg__(self):
         return self * -1.0
 
-    def __sub__(self, other):
-        return self + (-_lift(other))
-
-    def __rsub__(self, other):
-        return _lift(other) + (-self)
-
-    def __rtruediv__(self, other):
-        return _lift(other) / self
-
-    __radd__ = __add__
-    __rmul__ = __mul__
 
     # -- reductions and shape ----------------------------------------------------------
     def sum(self, axis=None, keepdims=False):
@@ -292,9 +280,7 @@ class Variable:
         return order
 
 
-def _lift(x):
-    """Wrap a constant as a leaf Variable (its gradient is computed but unused)."""
-    return x if isinstance(x, Variable) else Variable(x)
+_lift = Variable._lift  # constants become Variables with zero derivative
 
 
 def gradient(f, *inputs):
