@@ -128,6 +128,14 @@ validation_fraction, beta_1, beta_2, epsilon, n_iter_no_change, max_norm, clipno
     non-decreasing activation runs after the max pool (``max`` commutes with it, so
     outputs and gradients are the same, on 4x fewer values).
 
+    Memory: a conv layer keeps, per image in a batch, its patch matrix (``Ho * Wo *
+    kh * kw * C_in`` values) and its output maps (``Ho * Wo * filters``), so training
+    memory grows with ``batch_size`` and the maps' area. The classic remedies all apply:
+    smaller batches, ``strides`` > 1 or pooling to shrink the maps early, and float32
+    (the default ``dtype``), which halves every array. Prediction runs in batches of
+    ``batch_size`` rows, so it needs no more memory than training, for any number of
+    samples.
+
     Examples
     --------
     >>> from sklearn.datasets import load_digits
