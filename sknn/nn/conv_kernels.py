@@ -18,10 +18,16 @@ images), so that the forward pass and the kernel gradient are one BLAS GEMM each
 input gradient goes the other way: a batched GEMM gives every offset's patch
 gradient, and :func:`col2im` adds each offset's block onto the input gradient.
 
-Pooling is separable: a window maximum (or mean) over rows, then over columns. The
-row pass moves whole image rows (long contiguous runs), and the column pass works on
-an array already shrunk by the row pool; both keep the offset that won, so the
-backward pass routes every gradient to exactly one input even when values tie.
+Pooling of NHWC maps is separable: a window maximum (or mean) over rows, then over
+columns. The row pass moves whole image rows (long contiguous runs), and the column
+pass works on an array already shrunk by the row pool; both keep the offset that won,
+so the backward pass routes every gradient to exactly one input even when values tie.
+
+A max pool right after a convolution can do better: ``im2col(..., blocks=pool)``
+orders the patch rows by window offset, so the GEMM writes each offset's outputs as
+one contiguous block and :func:`max_blocks` pools with elementwise maxima of whole
+blocks (strided slices with short runs of channels cost about three times as much per
+value). :func:`unblock` restores NHWC order where it is needed.
 
 The only Python loops run over kernel (or pool) offsets, never over samples or pixels.
 """
