@@ -19,10 +19,18 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
+from ._memmap import page_releaser
 from ._persistence import PersistenceMixin
 from .nn import activations, initializers, optimizers, schedules
 from .nn.network import Sequential
-from .nn.train import EpochHooks, TrainConfig, TrainingDiverged, TrainState, train, train_lbfgs
+from .nn.train import (
+    EpochHooks,
+    TrainConfig,
+    TrainingDiverged,
+    TrainState,
+    train,
+    train_lbfgs,
+)
 
 STOCHASTIC_SOLVERS = ("sgd", "adam", "rmsprop", "adagrad", "adamax", "nadam", "adamw")
 
@@ -288,12 +296,15 @@ class BaseNetwork(PersistenceMixin, CallbackSupportMixin, BaseEstimator):
         n = X.shape[0]
         out = np.empty((n, self.n_outputs_), dtype=self.network_.params.dtype)
         step = self._predict_batch_rows
+        release = page_releaser(X)  # a read-only memmap's pages leave RSS once read
         for start in range(0, n, step):
             rows = slice(start, min(start + step, n))
             Xb = X[rows]
             if Xb.dtype != out.dtype:  # e.g. float64 X for a network fitted in float32
                 Xb = Xb.astype(out.dtype)
             out[rows] = self.network_.forward(Xb, training=False)
+            if release is not None:
+                release(rows.start, rows.stop)
         return out
 
     def _check_mc_samples(self, mc_samples):
