@@ -17,7 +17,12 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
-from sklearn.utils.validation import _check_sample_weight, check_is_fitted
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    assert_all_finite,
+    check_is_fitted,
+    validate_data,
+)
 
 from ._memmap import page_releaser
 from ._persistence import PersistenceMixin
@@ -90,6 +95,14 @@ class BaseNetwork(PersistenceMixin, CallbackSupportMixin, BaseEstimator):
     def _x_validation(self):
         """Keyword arguments of ``validate_data`` for X (image estimators take n-d X)."""
         return {"accept_sparse": "csr", "dtype": (np.float64, np.float32)}
+
+    def _validate_predict_input(self, X):
+        """validate_data for prediction. Finiteness is checked batch by batch in
+        :meth:`_logits` instead of in one pass here: a pass over a memory-mapped X
+        would make the whole file resident before the first batch."""
+        check_is_fitted(self, "network_")
+        return validate_data(self, X, reset=False, ensure_all_finite=False,
+                             **self._x_validation())
 
     #: Rows per forward pass in ``predict``; estimators with large per-row activations
     #: (convolutional maps) lower it.
@@ -300,6 +313,7 @@ class BaseNetwork(PersistenceMixin, CallbackSupportMixin, BaseEstimator):
         for start in range(0, n, step):
             rows = slice(start, min(start + step, n))
             Xb = X[rows]
+            assert_all_finite(Xb, input_name="X")
             if Xb.dtype != out.dtype:  # e.g. float64 X for a network fitted in float32
                 Xb = Xb.astype(out.dtype)
             out[rows] = self.network_.forward(Xb, training=False)

@@ -7,7 +7,7 @@ from sklearn.metrics import accuracy_score
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import unique_labels
-from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
+from sklearn.utils.validation import column_or_1d, validate_data
 
 from .nn import losses
 
@@ -52,10 +52,6 @@ class NetworkClassifierMixin(ClassifierMixin):
         if len(np.setdiff1d(classes, self.classes_, assume_unique=True)):
             raise ValueError(f"`y` has classes not in `self.classes_`. `self.classes_` "
                              f"has {self.classes_}. 'y' has {classes}.")
-
-    def _validate_predict_input(self, X):
-        check_is_fitted(self, "network_")
-        return validate_data(self, X, reset=False, **self._x_validation())
 
     def _make_loss(self):
         if self._label_binarizer.y_type_ == "multiclass":

@@ -5,7 +5,7 @@ from sklearn.base import RegressorMixin
 from sklearn.callback import with_callbacks
 from sklearn.metrics import r2_score
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import validate_data
 
 from .nn import losses
 
@@ -27,10 +27,6 @@ class NetworkRegressorMixin(RegressorMixin):
             raise ValueError("loss='poisson' needs non-negative targets y; got y < 0.")
         Y = y.reshape(-1, 1) if y.ndim == 1 else y
         return X, Y.astype(X.dtype, copy=False)
-
-    def _validate_predict_input(self, X):
-        check_is_fitted(self, "network_")
-        return validate_data(self, X, reset=False, **self._x_validation())
 
     def _make_loss(self):
         return losses.get(self.loss)
