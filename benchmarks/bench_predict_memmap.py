@@ -15,9 +15,9 @@ row in a fresh subprocess, so the memory figures belong to prediction alone:
 
 Two ways to read the file are measured:
 
-* ``whole``: ``est.predict(np.memmap(...))`` on the entire array. sknn predicts in
-  batches of 4096 rows, so private memory stays small, but the mapping keeps every page
-  read so far resident: peak RSS grows towards the file size.
+* ``whole``: ``est.predict(np.memmap(..., mode="r"))`` on the entire array. sknn
+  predicts (and checks finiteness) in batches of 4096 rows and releases each batch's
+  file pages once read, so both private memory and RSS stay small.
 * ``windows``: the file is mapped one window of rows at a time (500,000 by default)
   and each window's mapping is closed before the next, so peak RSS stays bounded too.
 
