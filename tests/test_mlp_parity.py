@@ -117,3 +117,21 @@ def test_fitted_attributes_are_sklearns():
     assert ours.n_layers_ == sk.n_layers_ == 3
     assert ours.out_activation_ == sk.out_activation_ == "softmax"
     assert ours.loss_ == pytest.approx(sk.loss_)
+
+
+@pytest.mark.parametrize("solver", ["adam", "sgd"])
+def test_parity_holds_for_networks_larger_than_one_optimizer_chunk(solver):
+    """Updates run in chunks of CHUNK parameters with the penalty fused in; a network of
+    ~50,000 parameters spans several chunks and still follows scikit-learn."""
+    from sklearn.datasets import load_digits
+
+    from sknn.nn.optimizers import CHUNK
+
+    X, y = load_digits(return_X_y=True)
+    X = X / 16.0
+    params = dict(hidden_layer_sizes=(300, 100), max_iter=3, random_state=0, alpha=1e-2,
+                  batch_size=64, solver=solver)
+    sk = fit_quietly(SkClassifier(**params), X, y)
+    ours = fit_quietly(MLPClassifier(**params), X, y)
+    assert ours.network_.params.size > 2 * CHUNK
+    np.testing.assert_allclose(ours.loss_curve_, sk.loss_curve_, rtol=1e-6)

@@ -210,3 +210,35 @@ def test_rejects_mismatched_shapes_and_unknown_names():
         "solver='lbfgs' is not one of ['adagrad', 'adam', 'adamax', 'adamw', 'nadam', "
         "'rmsprop', 'sgd']"
     )
+
+
+@pytest.mark.parametrize("name", sorted(optimizers.OPTIMIZERS))
+def test_chunked_update_equals_one_whole_buffer_pass(name, monkeypatch):
+    """Buffers larger than CHUNK are updated chunk by chunk; the result is identical."""
+    rng = np.random.default_rng(0)
+    n = int(2.5 * optimizers.CHUNK)
+    params = rng.standard_normal(n).astype(np.float32)
+    grads = [rng.standard_normal(n).astype(np.float32) for _ in range(3)]
+    chunked, whole = params.copy(), params.copy()
+    opt = optimizers.get(name)
+    for g in grads:
+        opt.step(chunked, g)
+    monkeypatch.setattr(optimizers, "CHUNK", 10 * n)
+    opt = optimizers.get(name)
+    for g in grads:
+        opt.step(whole, g)
+    np.testing.assert_array_equal(chunked, whole)
+
+
+def test_prepare_runs_on_every_chunk_before_its_update():
+    n = int(2.5 * optimizers.CHUNK)
+    params, grads, seen = np.zeros(n), np.zeros(n), []
+
+    def prepare(chunk):
+        seen.append((chunk.start, chunk.stop))
+        grads[chunk] = 1.0  # the update must see this
+
+    optimizers.get("sgd", learning_rate=0.5, momentum=0.0).step(params, grads, prepare)
+    C = optimizers.CHUNK
+    assert seen == [(0, C), (C, 2 * C), (2 * C, n)]
+    np.testing.assert_array_equal(params, -0.5)

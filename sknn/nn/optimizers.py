@@ -30,6 +30,11 @@ def _update_moments(grads, m, v, tmp, beta_1, beta_2):
     v += tmp
 
 
+#: Entries updated per pass: 32768 float32 values (128 kB) per array keep an optimizer's
+#: handful of arrays in a core's L2 cache.
+CHUNK = 32768
+
+
 class Optimizer:
     """Base class: owns state for one flat parameter buffer.
 
@@ -62,8 +67,12 @@ class Optimizer:
         self._state = None
         self._scratch = None
 
-    def step(self, params, grads):
+    def step(self, params, grads, prepare=None):
         """Update ``params`` in place from ``grads``.
+
+        The update runs over chunks of :data:`CHUNK` entries: each elementwise pass
+        then reads and writes data still in cache, where whole-buffer passes would go
+        to memory for every one of an optimizer's dozen operations.
 
         Parameters
         ----------
@@ -71,6 +80,9 @@ class Optimizer:
             Flat parameter buffer, modified in place.
         grads : ndarray of shape (n_params,)
             Gradient of the loss with respect to ``params``.
+        prepare : callable or None
+            ``prepare(chunk_slice)`` runs on each chunk before its update, while it is
+            in cache (the training loop adds weight penalties to ``grads`` there).
         """
         if params.shape != grads.shape or params.ndim != 1:
             raise ValueError(
@@ -79,18 +91,31 @@ class Optimizer:
             )
         if self._state is None:
             self._allocate(params)
-        elif self._scratch[0].shape != params.shape or self._scratch[0].dtype != params.dtype:
+        elif self._state_size != (params.size, params.dtype):
             raise ValueError(
-                f"{type(self).__name__} state was built for {self._scratch[0].size} "
-                f"{self._scratch[0].dtype} parameters, got {params.size} {params.dtype}; "
+                f"{type(self).__name__} state was built for {self._state_size[0]} "
+                f"{self._state_size[1]} parameters, got {params.size} {params.dtype}; "
                 "call reset() first"
             )
         self.t += 1
-        self._update(params, grads, *self._state, *self._scratch)
+        self._begin_step()
+        n = params.size
+        for start in range(0, n, CHUNK):
+            chunk = slice(start, min(start + CHUNK, n))
+            if prepare is not None:
+                prepare(chunk)
+            size = chunk.stop - start
+            self._update(params[chunk], grads[chunk], *(s[chunk] for s in self._state),
+                         *(s[:size] for s in self._scratch))
+
+    def _begin_step(self):
+        """Per-step (not per-chunk) bookkeeping beyond ``t``; none by default."""
 
     def _allocate(self, params):
         self._state = [self._initial_state(params) for _ in self._state_names]
-        self._scratch = [np.empty_like(params) for _ in range(self._n_scratch)]
+        size = min(params.size, CHUNK)
+        self._scratch = [np.empty(size, dtype=params.dtype) for _ in range(self._n_scratch)]
+        self._state_size = (params.size, params.dtype)
 
     def _initial_state(self, params):
         return np.zeros_like(params)
@@ -347,9 +372,11 @@ class Nadam(Optimizer):
     def _mu(self, t):
         return self.beta_1 * (1.0 - 0.5 * 0.96 ** (0.004 * t))
 
+    def _begin_step(self):
+        self.mu_product *= self._mu(self.t)
+
     def _update(self, params, grads, m, v, tmp, step):
         mu_t, mu_next = self._mu(self.t), self._mu(self.t + 1)
-        self.mu_product *= mu_t
         _update_moments(grads, m, v, tmp, self.beta_1, self.beta_2)
         # m_hat mixes the look-ahead momentum and the current gradient.
         np.multiply(m, mu_next / (1 - self.mu_product * mu_next), out=step)

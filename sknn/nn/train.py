@@ -168,12 +168,19 @@ def _step(net, loss, optimizer, Xb, Yb, swb, config, scratch, d_buf):
             "(e.g. with StandardScaler) or set clipnorm."
         )
     net.backward(d_out)
-    _add_penalty_grads(net, config, n_eff, scratch)
-    if config.clipnorm is not None:
+    if config.clipnorm is not None:  # the norm needs the whole penalized gradient first
+        _add_penalty_grads(net, config, n_eff, scratch)
         norm = math.sqrt(float(np.dot(net.grads, net.grads)))
         if norm > config.clipnorm:
             net.grads *= config.clipnorm / norm
-    optimizer.step(net.params, net.grads)
+        optimizer.step(net.params, net.grads)
+    elif config.alpha or config.l1:
+        # Penalize each chunk of the gradient just before the optimizer updates it,
+        # while it is in cache.
+        optimizer.step(net.params, net.grads, lambda chunk: _add_penalty_grads(
+            net, config, n_eff, scratch, chunk.start, chunk.stop))
+    else:
+        optimizer.step(net.params, net.grads)
     if config.max_norm is not None:
         _apply_max_norm(net, config.max_norm)
     return value
@@ -190,15 +197,19 @@ def _penalize(net, config, n_eff, scratch):
     return penalty
 
 
-def _add_penalty_grads(net, config, n_eff, scratch):
-    W, G = net.params[: net.n_regularized], net.grads[: net.n_regularized]
+def _add_penalty_grads(net, config, n_eff, scratch, start=0, stop=None):
+    """Add the penalties' gradients to ``grads[start:stop]`` (only kernels take them)."""
+    stop = net.n_regularized if stop is None else min(stop, net.n_regularized)
+    if start >= stop:
+        return
+    W, G, tmp = net.params[start:stop], net.grads[start:stop], scratch[: stop - start]
     if config.alpha:
-        np.multiply(W, config.alpha / n_eff, out=scratch)
-        G += scratch
+        np.multiply(W, config.alpha / n_eff, out=tmp)
+        G += tmp
     if config.l1:
-        np.sign(W, out=scratch)
-        scratch *= config.l1 / n_eff
-        G += scratch
+        np.sign(W, out=tmp)
+        tmp *= config.l1 / n_eff
+        G += tmp
 
 
 def _apply_max_norm(net, max_norm):
