@@ -26,8 +26,9 @@ class GradientNormHistory:
 
     The gradients are the ones the core left in ``estimator.network_`` after the
     epoch's last minibatch (each layer's ``grads`` dict, views into the network's flat
-    ``grads`` buffer), so each value is the norm of one minibatch gradient, taken
-    before weight penalties and clipping change it.
+    ``grads`` buffer): each value is the norm of the gradient the optimizer applied in
+    that step, the loss gradient plus the gradient of the weight penalties (``alpha``,
+    ``l1``), rescaled when ``clipnorm`` clipped it.
 
     Parameters
     ----------

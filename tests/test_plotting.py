@@ -313,3 +313,12 @@ def test_feature_maps_of_the_default_convnet_are_full_resolution():
     maps = FeatureMapsDisplay.from_estimator(clf, X[0] / 16)
     assert maps.feature_maps.shape == (8, 8, 4)
     assert np.all(maps.feature_maps >= 0)
+
+
+def test_gradient_norms_are_those_the_optimizer_applied(iris):
+    X, y = iris
+    clipped = GradientNormHistory(include_bias=True)
+    _fit(MLPClassifier((8,), clipnorm=1e-3, max_iter=3, random_state=0)
+         .set_callbacks(clipped), X, y)
+    total = np.sqrt((clipped.norms_ ** 2).sum(axis=1))  # every array of every layer
+    np.testing.assert_allclose(total, 1e-3, rtol=1e-6)
