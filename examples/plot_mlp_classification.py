@@ -47,9 +47,10 @@ print(mlp.summary())
 # %%
 # Loss and validation curves
 # --------------------------
-# The training loss (left axis) keeps falling while the validation accuracy (right
-# axis) levels off; the dotted line marks the best epoch, whose weights the model
-# kept. Training stopped ``n_iter_no_change`` epochs later.
+# The training loss (solid, left axis) keeps falling while the validation accuracy
+# (dashed, right axis) levels off; the dotted line marks the best epoch, whose weights
+# the model kept. Training stopped once ``n_iter_no_change`` further epochs had brought
+# no improvement of at least ``tol``.
 disp = LossCurveDisplay.from_estimator(clf, name="64-32 MLP")
 disp.ax_.set_title("Digits: training loss and held-out accuracy per epoch")
 plt.show()
