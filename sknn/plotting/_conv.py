@@ -202,7 +202,7 @@ class FeatureMapsDisplay:
         if X.size != int(np.prod(shape)):
             raise ValueError(f"X holds {X.size} values; one image for this network has "
                              f"shape {shape} ({int(np.prod(shape))} values)")
-        image = X.reshape(shape).astype(network.dtype)
+        image = X.reshape(shape).astype(network.params.dtype)
         maps = _forward_to(network, image[np.newaxis], target)[0]
         if name is None and not isinstance(estimator, Sequential):
             name = estimator_name(estimator)
