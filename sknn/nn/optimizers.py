@@ -91,10 +91,10 @@ class Optimizer:
             )
         if self._state is None:
             self._allocate(params)
-        elif self._state_size != (params.size, params.dtype):
+        elif self._state_size != (params.size, params.dtype.str):
             raise ValueError(
                 f"{type(self).__name__} state was built for {self._state_size[0]} "
-                f"{self._state_size[1]} parameters, got {params.size} {params.dtype}; "
+                f"{np.dtype(self._state_size[1])} parameters, got {params.size} {params.dtype}; "
                 "call reset() first"
             )
         self.t += 1
@@ -115,7 +115,8 @@ class Optimizer:
         self._state = [self._initial_state(params) for _ in self._state_names]
         size = min(params.size, CHUNK)
         self._scratch = [np.empty(size, dtype=params.dtype) for _ in range(self._n_scratch)]
-        self._state_size = (params.size, params.dtype)
+        # plain values (a dtype's string, not np.dtype): skops loads them without trust
+        self._state_size = (params.size, params.dtype.str)
 
     def _initial_state(self, params):
         return np.zeros_like(params)
