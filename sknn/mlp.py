@@ -300,7 +300,7 @@ class MLPRegressor(_MLPMixin, NetworkRegressorMixin, BaseNetwork):
     >>> from sknn import MLPRegressor
     >>> X, y = load_diabetes(return_X_y=True)
     >>> reg = make_pipeline(StandardScaler(), MLPRegressor(
-    ...     (32,), learning_rate_init=0.01, max_iter=500, random_state=0))
+    ...     hidden_layer_sizes=(32,), learning_rate_init=0.01, max_iter=500, random_state=0))
     >>> reg.fit(X, y).score(X, y) > 0.5
     True
     """

@@ -1,0 +1,22 @@
+"""Every Examples section in sknn's docstrings runs and prints what it claims."""
+
+import doctest
+import importlib
+import pkgutil
+
+import matplotlib
+import pytest
+
+import sknn
+
+matplotlib.use("Agg")  # some examples draw
+
+MODULES = sorted(name for _, name, _ in pkgutil.walk_packages(sknn.__path__, "sknn.")
+                 if name != "sknn.__main__")
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples(name):
+    module = importlib.import_module(name)
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0, f"{result.failed} docstring example(s) failed in {name}"
