@@ -39,6 +39,12 @@ from .nn.train import (
 
 STOCHASTIC_SOLVERS = ("sgd", "adam", "rmsprop", "adagrad", "adamax", "nadam", "adamw")
 
+def has_partial_fit(est):
+    """``available_if`` test: partial_fit is one epoch of the minibatch loop, which
+    L-BFGS (a full-batch method) does not have."""
+    return est.solver != "lbfgs"
+
+
 #: Constraints of the parameters every gradient-trained estimator shares.
 NETWORK_PARAMETER_CONSTRAINTS = {
     "activation": [StrOptions(set(activations.ACTIVATIONS) - {"softmax"})],

@@ -9,12 +9,8 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import unique_labels
 from sklearn.utils.validation import column_or_1d, validate_data
 
+from ._base import has_partial_fit
 from .nn import losses
-
-
-def _stochastic(est):
-    # partial_fit is one epoch of the minibatch loop; L-BFGS has no such thing.
-    return est.solver != "lbfgs"
 
 
 class NetworkClassifierMixin(ClassifierMixin):
@@ -72,7 +68,7 @@ class NetworkClassifierMixin(ClassifierMixin):
         # X here is already validated and shaped for the network (validation split).
         return self._loss.predict(self._logits(X))
 
-    @available_if(_stochastic)
+    @available_if(has_partial_fit)
     @with_callbacks  # callbacks are torn down after partial_fit too
     def partial_fit(self, X, y, sample_weight=None, classes=None):
         """One epoch of minibatch training on (X, y) (not for ``solver='lbfgs'``).

@@ -7,13 +7,10 @@ from sklearn.metrics import r2_score
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import validate_data
 
+from ._base import has_partial_fit
 from .nn import losses
 
 REGRESSION_LOSSES = ("squared_error", "absolute_error", "huber", "poisson")
-
-
-def _stochastic(est):
-    return est.solver != "lbfgs"
 
 
 class NetworkRegressorMixin(RegressorMixin):
@@ -38,7 +35,7 @@ class NetworkRegressorMixin(RegressorMixin):
         pred = self._loss.predict(self._logits(X))
         return r2_score(y, pred, sample_weight=sample_weight)
 
-    @available_if(_stochastic)
+    @available_if(has_partial_fit)
     @with_callbacks  # callbacks are torn down after partial_fit too
     def partial_fit(self, X, y, sample_weight=None):
         """One epoch of minibatch training on (X, y) (not for ``solver='lbfgs'``).

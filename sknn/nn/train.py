@@ -158,16 +158,12 @@ def _run_epoch(net, loss, optimizer, X, Y, sample_weight, sample_idx, batch_size
 
 def _step(net, loss, optimizer, Xb, Yb, swb, config, scratch, d_buf):
     """Forward, backward and one optimizer step on a batch; returns its loss."""
-    out = net.forward(Xb, training=True)
-    value, d_out = loss.value_and_gradient(Yb, out, swb, out=d_buf)
-    n_eff = Xb.shape[0] if swb is None else float(swb.sum())
-    value += _penalize(net, config, n_eff, scratch)
-    if not math.isfinite(value):
+    value, n_eff = _loss_and_backprop(net, loss, Xb, Yb, swb, config, d_buf)
+    if not math.isfinite(value):  # raised before the step: the weights stay finite
         raise TrainingDiverged(
             f"the training loss became {value}. Lower learning_rate_init, scale X "
             "(e.g. with StandardScaler) or set clipnorm."
         )
-    net.backward(d_out)
     if config.clipnorm is not None:  # the norm needs the whole penalized gradient first
         _add_penalty_grads(net, config, n_eff, scratch)
         norm = math.sqrt(float(np.dot(net.grads, net.grads)))
@@ -186,7 +182,23 @@ def _step(net, loss, optimizer, Xb, Yb, swb, config, scratch, d_buf):
     return value
 
 
-def _penalize(net, config, n_eff, scratch):
+def _loss_and_backprop(net, loss, X, Y, sample_weight, config, d_buf=None):
+    """Penalized loss of a batch, with the data part of its gradient in ``net.grads``.
+
+    Returns
+    -------
+    value : float
+    n_eff : float
+        Batch size, or the sum of its sample weights (what penalties are divided by).
+    """
+    out = net.forward(X, training=True)
+    value, d_out = loss.value_and_gradient(Y, out, sample_weight, out=d_buf)
+    n_eff = X.shape[0] if sample_weight is None else float(sample_weight.sum())
+    net.backward(d_out)
+    return value + _penalize(net, config, n_eff), n_eff
+
+
+def _penalize(net, config, n_eff):
     """Weight penalties added to the batch loss, scaled by 1/n as scikit-learn does."""
     W = net.params[: net.n_regularized]
     penalty = 0.0
@@ -275,14 +287,10 @@ def train_lbfgs(net, loss, X, Y, sample_weight, config, max_fun):
     converged : bool
     """
     scratch = np.empty(net.n_regularized, dtype=net.params.dtype)
-    n_eff = X.shape[0] if sample_weight is None else float(sample_weight.sum())
 
     def loss_and_grad(w):
         net.params[...] = w
-        out = net.forward(X, training=True)
-        value, d_out = loss.value_and_gradient(Y, out, sample_weight)
-        value += _penalize(net, config, n_eff, scratch)
-        net.backward(d_out)
+        value, n_eff = _loss_and_backprop(net, loss, X, Y, sample_weight, config)
         _add_penalty_grads(net, config, n_eff, scratch)
         return value, net.grads.astype(np.float64)
 
