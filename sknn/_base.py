@@ -19,13 +19,12 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import (
     _check_sample_weight,
-    assert_all_finite,
     check_is_fitted,
-    validate_data,
 )
 
 from ._memmap import page_releaser
 from ._persistence import PersistenceMixin
+from ._validation import assert_all_finite, validate_data
 from .nn import activations, initializers, optimizers, schedules
 from .nn.network import Sequential
 from .nn.train import (

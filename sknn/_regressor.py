@@ -5,9 +5,9 @@ from sklearn.base import RegressorMixin
 from sklearn.callback import with_callbacks
 from sklearn.metrics import r2_score
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.validation import validate_data
 
 from ._base import has_partial_fit
+from ._validation import validate_data
 from .nn import losses
 
 REGRESSION_LOSSES = ("squared_error", "absolute_error", "huber", "poisson")

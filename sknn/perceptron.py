@@ -22,11 +22,11 @@ from sklearn.utils.validation import (
     _check_sample_weight,
     check_is_fitted,
     column_or_1d,
-    validate_data,
 )
 
 from ._perceptron_kernel import CHUNK, _dense, _fit_chunk, _fit_samples
 from ._persistence import PersistenceMixin
+from ._validation import validate_data
 
 __all__ = ["ThresholdPerceptron"]
 

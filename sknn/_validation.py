@@ -1,0 +1,109 @@
+"""scikit-learn's ``validate_data`` with sknn's boundary rules on top.
+
+Every sknn estimator validates X and y through :func:`validate_data` here, which adds
+two things to scikit-learn's function, both found by ``tests/test_hostile_inputs.py``:
+
+* no numpy ``RuntimeWarning`` reaches the user from validation: the finiteness check
+  sums X (``inf + -inf`` warns "invalid value"), type checks cast labels to int
+  ("invalid value encountered in cast" for 1e300), and a cast to float32 overflows for
+  values beyond its range. The checks still raise their ValueErrors.
+* a value that is not a number is reported with the input that holds it: scikit-learn
+  passes numpy's "could not convert string to float: 'a'" on, which names neither X
+  nor y.
+"""
+
+import re
+
+import numpy as np
+from sklearn.utils.validation import assert_all_finite as _sklearn_assert_all_finite
+from sklearn.utils.validation import validate_data as _sklearn_validate_data
+
+__all__ = ["assert_all_finite", "validate_data"]
+
+# numpy's and Python's words for a value that is not a number
+_NOT_A_NUMBER = re.compile(r"could not convert|argument must be a string or a (real )?number")
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+
+def validate_data(estimator, X="no_validation", y="no_validation", **check_params):
+    """:func:`sklearn.utils.validation.validate_data`, quiet and naming the input.
+
+    Parameters
+    ----------
+    estimator : estimator instance
+    X : {array-like, sparse matrix} of shape (n_samples, n_features) or "no_validation"
+    y : array-like of shape (n_samples,) or (n_samples, n_outputs) or "no_validation"
+    **check_params
+        As for scikit-learn's function (``reset``, ``dtype``, ``accept_sparse``, ...).
+
+    Returns
+    -------
+    out : ndarray, sparse matrix or tuple of them
+        What scikit-learn's function returns.
+    """
+    try:
+        with np.errstate(all="ignore"):
+            out = _sklearn_validate_data(estimator, X, y, **check_params)
+    except (ValueError, TypeError) as exc:
+        named = _named_error(exc, X, y, check_params)
+        if named is None:
+            raise
+        raise named from exc
+    if check_params.get("y_numeric") and out[1].dtype.kind not in "biuf":
+        # scikit-learn converts only object y to numbers and lets strings and dates pass
+        raise ValueError(f"y must hold numbers (regression targets); got dtype "
+                         f"{out[1].dtype}: {out[1][:3].tolist()}")
+    return out
+
+
+def assert_all_finite(X, *, input_name=""):
+    """scikit-learn's finiteness check (its ValueError), without numpy's RuntimeWarning.
+
+    Parameters
+    ----------
+    X : {ndarray, sparse matrix}
+    input_name : str, default=""
+        Named in the error.
+    """
+    with np.errstate(all="ignore"):
+        _sklearn_assert_all_finite(X, input_name=input_name)
+
+
+def _named_error(exc, X, y, check_params):
+    """The error to raise instead of ``exc`` (which names no input), or None."""
+    message = str(exc)
+    if _NOT_A_NUMBER.search(message):
+        name = "X" if _not_numeric(X) else "y"
+        what = "labels y" if name == "y" else name
+        kind = TypeError if isinstance(exc, TypeError) else ValueError  # keep the type
+        return kind(f"{what} must hold numbers; {message}")
+    if "infinity" in message and _float32(check_params) and _beyond_float32(X):
+        return ValueError(f"X holds values beyond float32's range (|x| > {_FLOAT32_MAX:.3g}), "
+                          "which the float32 computation turns into infinity. Scale X "
+                          "(e.g. StandardScaler) or compute in float64.")
+    return None
+
+
+def _not_numeric(values):
+    if isinstance(values, str) and values == "no_validation":
+        return False
+    try:
+        np.asarray(values, dtype=np.float64)
+    except (ValueError, TypeError):
+        return True
+    return False
+
+
+def _float32(check_params):
+    dtype = check_params.get("dtype")
+    return dtype is np.float32 or dtype == "float32"
+
+
+def _beyond_float32(X):
+    try:
+        with np.errstate(all="ignore"):
+            values = np.asarray(X, dtype=np.float64)
+    except (ValueError, TypeError):
+        return False
+    finite = values[np.isfinite(values)]
+    return finite.size > 0 and np.abs(finite).max() > _FLOAT32_MAX

@@ -1,0 +1,48 @@
+"""sknn._validation: scikit-learn's validate_data, quiet and naming the input."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+from sknn import ConvNetClassifier, MLPClassifier, MLPRegressor, ThresholdPerceptron
+
+X = np.random.default_rng(0).normal(size=(8, 3))
+Y = np.arange(8) % 2
+
+
+@pytest.mark.parametrize("est", [MLPClassifier(max_iter=2), ThresholdPerceptron(max_iter=2)])
+def test_non_numeric_X_is_named_with_numpys_sentence(est):
+    X_bad = X.astype(object)
+    X_bad[2, 1] = "a"
+    with pytest.raises(ValueError, match=r"X must hold numbers; could not convert string "
+                                         r"to float: 'a'"):
+        est.fit(X_bad, Y)
+
+
+def test_non_numeric_regression_target_is_named():
+    with pytest.raises(ValueError, match=r"y must hold numbers \(regression targets\); "
+                                         r"got dtype <U3: \['cat', 'dog', 'cat'\]"):
+        MLPRegressor(max_iter=2).fit(X, np.array(["cat", "dog"] * 4))
+
+
+@pytest.mark.parametrize("method", ["fit", "predict"])
+def test_opposite_infinities_raise_without_runtime_warning(method):
+    X_bad = X.copy()
+    X_bad[0, :2] = [np.inf, -np.inf]
+    est = MLPClassifier(hidden_layer_sizes=(3,), max_iter=2, random_state=0)
+    if method == "predict":
+        est.fit(X, Y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        with pytest.raises(ValueError, match="infinity"):
+            getattr(est, method)(*((X_bad, Y) if method == "fit" else (X_bad,)))
+
+
+def test_values_beyond_float32_are_reported_as_such():
+    est = ConvNetClassifier(filters=(2,), dense_layers=(), max_iter=1, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        with pytest.raises(ValueError, match="beyond float32's range"):
+            est.fit(X * 1e300, Y)
+    est.set_params(dtype="float64").fit(X * 1e-3, Y)  # the advice works
