@@ -6,7 +6,11 @@ from sklearn.callback import with_callbacks
 from sklearn.metrics import accuracy_score
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.multiclass import unique_labels
+from sklearn.utils.multiclass import (
+    _check_partial_fit_first_call,
+    type_of_target,
+    unique_labels,
+)
 from sklearn.utils.validation import column_or_1d, validate_data
 
 from ._base import has_partial_fit
@@ -32,10 +36,9 @@ class NetworkClassifierMixin(ClassifierMixin):
         return X, self._label_binarizer.transform(y).astype(X.dtype)
 
     def _set_classes(self, y):
+        # One class is accepted, as by scikit-learn: it trains one logistic unit towards
+        # 0 and predicts that class (cross-validation on skewed folds keeps running).
         binarizer = LabelBinarizer().fit(y)
-        if len(binarizer.classes_) < 2:
-            raise ValueError(f"{type(self).__name__} needs samples of at least 2 classes "
-                             f"in y; got 1 class: {binarizer.classes_.tolist()}")
         self._label_binarizer = binarizer
         self.classes_ = binarizer.classes_
 
@@ -66,7 +69,10 @@ class NetworkClassifierMixin(ClassifierMixin):
 
     def _logits_proba(self, X):
         # X here is already validated and shaped for the network (validation split).
-        return self._loss.predict(self._logits(X))
+        # Overflowed outputs decode to some class, as scikit-learn's do: the accuracy
+        # of a diverging network is low, not an error.
+        with np.errstate(over="ignore", invalid="ignore"):
+            return self._loss.predict(self._logits(X, check_finite=False))
 
     @available_if(has_partial_fit)
     @with_callbacks  # callbacks are torn down after partial_fit too
@@ -89,7 +95,11 @@ class NetworkClassifierMixin(ClassifierMixin):
             self._validate_params()
             if classes is None:
                 raise ValueError("classes must be passed on the first call to partial_fit.")
-            self._set_classes(classes)
+            # A multilabel indicator y defines its label columns itself (as in scikit-learn).
+            self._set_classes(y if type_of_target(y).startswith("multilabel") else classes)
+            self.classes_ = unique_labels(classes)
+        elif classes is not None:
+            _check_partial_fit_first_call(self, classes)  # raises if classes changed
         return self._fit(X, y, sample_weight, incremental=True)
 
     def predict_proba(self, X, mc_samples=None):
