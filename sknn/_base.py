@@ -19,6 +19,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
+from sklearn.utils.optimize import _check_optimize_result
 from sklearn.utils.validation import (
     _check_sample_weight,
     assert_all_finite,
@@ -164,6 +165,10 @@ class BaseNetwork(PersistenceMixin, CallbackSupportMixin, BaseEstimator):
         elif input_shape != self.network_.input_shape:
             raise ValueError(f"X has per-sample shape {input_shape}, but {type(self).__name__} "
                              f"was fitted with {self.network_.input_shape}.")
+        elif Y.shape[1] != self.n_outputs_:
+            raise ValueError(f"y has {Y.shape[1]} output(s), but {type(self).__name__} was "
+                             f"fitted with {self.n_outputs_}; only a new fit (warm_start=False) "
+                             "can change them.")
         ctx = self._init_callback_context(max_subtasks=self.max_iter if not incremental else 1)
         metadata = None if sample_weight is None else {"sample_weight": sample_weight}
         ctx.call_on_fit_task_begin(estimator=self, X=X, y=y, metadata=metadata)
@@ -200,13 +205,11 @@ class BaseNetwork(PersistenceMixin, CallbackSupportMixin, BaseEstimator):
             raise ValueError("dropout needs a stochastic solver; solver='lbfgs' "
                              "minimizes a deterministic full-batch loss.")
         config = self._train_config(X.shape[0], incremental=False)
-        n_iter, loss, converged = train_lbfgs(
-            self.network_, self._loss, X, Y, sample_weight, config, self.max_fun)
-        self.n_iter_, self.loss_ = n_iter, loss
-        if not converged:
-            warnings.warn(f"lbfgs failed to converge after {n_iter} iteration(s) "
-                          f"(max_iter={self.max_iter}, max_fun={self.max_fun}). "
-                          "Increase max_iter or scale the data.", ConvergenceWarning)
+        result = train_lbfgs(self.network_, self._loss, X, Y, sample_weight, config,
+                             self.max_fun)
+        # scikit-learn's own check: the same n_iter_ and the same ConvergenceWarning text.
+        self.n_iter_ = _check_optimize_result("lbfgs", result, self.max_iter)
+        self.loss_ = float(result.fun)
 
     def _fit_stochastic(self, X, Y, sample_weight, incremental, ctx, metadata):
         if self.early_stopping and incremental:

@@ -43,6 +43,11 @@ class NetworkClassifierMixin(ClassifierMixin):
         self.classes_ = binarizer.classes_
 
     def _check_known_classes(self, y, incremental):
+        # (The binarizer itself refuses multilabel y after single-label targets.)
+        fitted_type, y_type = self._label_binarizer.y_type_, type_of_target(y)
+        if fitted_type.startswith("multilabel") and not y_type.startswith("multilabel"):
+            raise ValueError(f"y is {y_type}, but {type(self).__name__} was fitted on "
+                             f"{fitted_type} targets.")
         classes = unique_labels(y)
         if self.warm_start and not incremental and set(classes) != set(self.classes_):
             raise ValueError("warm_start can only be used where `y` has the same classes "

@@ -227,6 +227,40 @@ def test_batch_size_clipping_warns_like_sklearn():
     assert messages[0] == messages[1]
 
 
+@pytest.mark.parametrize("params", [{"max_iter": 2}, {"max_fun": 2}])
+def test_lbfgs_convergence_warning_is_sklearns(params):
+    records = []
+    for cls in (SkRegressor, MLPRegressor):
+        with pytest.warns(ConvergenceWarning) as record:
+            est = cls(solver="lbfgs", random_state=0, **params).fit(X_IRIS, Y_IRIS)
+        records.append(([str(w.message) for w in record], est.n_iter_))
+    assert records[1] == records[0]
+
+
+@pytest.mark.parametrize("call", [
+    lambda: MLPRegressor(max_iter=2).partial_fit(X_IRIS, Y_IRIS).partial_fit(
+        X_IRIS, np.c_[Y_IRIS, Y_IRIS]),
+    lambda: MLPRegressor(max_iter=2, warm_start=True).fit(X_IRIS, Y_IRIS).fit(
+        X_IRIS, np.c_[Y_IRIS, Y_IRIS]),
+])
+def test_changed_number_of_outputs_is_named_not_a_core_shape_error(call):
+    # scikit-learn fails here inside numpy's matmul; sknn names y at the boundary.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        with pytest.raises(ValueError, match=r"y has 2 output\(s\), but MLPRegressor was "
+                                             r"fitted with 1"):
+            call()
+
+
+def test_single_label_y_after_multilabel_fit_is_refused():
+    # scikit-learn trains on it and then fails in predict with an IndexError.
+    Y = np.c_[Y_IRIS > 0, Y_IRIS == 0]
+    est = MLPClassifier(max_iter=2).partial_fit(X_IRIS, Y, classes=[0, 1])
+    with pytest.raises(ValueError, match="y is binary, but MLPClassifier was fitted on "
+                                         "multilabel-indicator targets"):
+        est.partial_fit(X_IRIS, Y_IRIS > 0)
+
+
 # -- 6. validation_fraction=0 --------------------------------------------------------
 @pytest.mark.parametrize("sk_cls, cls", [(SkClassifier, MLPClassifier),
                                           (SkRegressor, MLPRegressor)])

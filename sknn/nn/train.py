@@ -303,9 +303,9 @@ def train_lbfgs(net, loss, X, Y, sample_weight, config, max_fun):
 
     Returns
     -------
-    n_iter : int
-    final_loss : float
-    converged : bool
+    result : scipy.optimize.OptimizeResult
+        ``nit``, ``fun`` (the final loss), ``status`` and ``message`` of the run; the
+        network holds the final parameters ``x``.
     """
     scratch = np.empty(net.n_regularized, dtype=net.params.dtype)
 
@@ -323,4 +323,4 @@ def train_lbfgs(net, loss, X, Y, sample_weight, config, max_fun):
     net.params[...] = result.x
     if not np.isfinite(result.fun):
         raise TrainingDiverged(f"L-BFGS reached a non-finite loss ({result.fun}).")
-    return int(result.nit), float(result.fun), bool(result.success)
+    return result
