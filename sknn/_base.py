@@ -364,14 +364,14 @@ class BaseNetwork(PersistenceMixin, CallbackSupportMixin, BaseEstimator):
             Xb = X[rows]
             assert_all_finite(Xb, input_name="X")
             with np.errstate(over="ignore", invalid="ignore"):  # checked just below
-                if Xb.dtype != out.dtype:  # e.g. float64 X for a network fitted in float32
-                    Xb = Xb.astype(out.dtype)
-                out[rows] = self.network_.forward(Xb, training=False)
+                # e.g. float64 X for a network fitted in float32
+                Xn = Xb.astype(out.dtype) if Xb.dtype != out.dtype else Xb
+                out[rows] = self.network_.forward(Xn, training=False)
             if check_finite and not np.all(np.isfinite(out[rows])):
                 raise ValueError(
                     f"X is too large for this network: its outputs overflowed to NaN or "
-                    f"infinity in {out.dtype} (max |X| = {np.max(np.abs(Xb)):.3g}). Scale X "
-                    "as the training data were scaled.")
+                    f"infinity in {out.dtype} (max |X| = {abs(Xb).max():.3g}). Scale X as "
+                    "the training data were scaled.")
             if release is not None:
                 release(rows.start, rows.stop)
         return out

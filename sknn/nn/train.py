@@ -320,7 +320,7 @@ def train_lbfgs(net, loss, X, Y, sample_weight, config, max_fun):
             loss_and_grad, net.params.astype(np.float64), method="L-BFGS-B", jac=True,
             options={"maxfun": max_fun, "maxiter": config.max_iter, "gtol": config.tol},
         )
-    net.params[...] = result.x
+        net.params[...] = result.x  # may overflow a float32 network: checked by the caller
     if not np.isfinite(result.fun):
         raise TrainingDiverged(f"L-BFGS reached a non-finite loss ({result.fun}).")
     return result
