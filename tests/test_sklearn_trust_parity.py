@@ -9,6 +9,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.sparse as sp
 from sklearn.datasets import load_iris, make_multilabel_classification
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import KFold, cross_val_score
@@ -302,12 +303,15 @@ def test_overflow_gives_one_message_and_no_numpy_warning(cls, solver, name, scal
 
 
 @pytest.mark.filterwarnings("error::RuntimeWarning")
+@pytest.mark.parametrize("sparse", [False, True])
 @pytest.mark.parametrize("cls", [MLPClassifier, MLPRegressor])
-def test_prediction_overflow_is_an_error_not_nan(cls):
+def test_prediction_overflow_is_an_error_not_nan(cls, sparse):
+    as_input = sp.csr_matrix if sparse else np.asarray
     est = cls(hidden_layer_sizes=(5,), max_iter=5, random_state=0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        est.fit(X_IRIS.astype(np.float32), Y_IRIS)
-    with pytest.raises(ValueError, match="X"):  # 1e300 is beyond the float32 network
-        est.predict(X_IRIS * 1e300)
-    assert np.all(np.isfinite(est.predict(X_IRIS)))
+        est.fit(as_input(X_IRIS.astype(np.float32)), Y_IRIS)
+    # 1e300 is beyond the float32 network's range
+    with pytest.raises(ValueError, match=r"X is too large .* \(max \|X\| = 7.9e\+300\)"):
+        est.predict(as_input(X_IRIS * 1e300))
+    assert np.all(np.isfinite(est.predict(as_input(X_IRIS))))
