@@ -73,11 +73,10 @@ class NetworkClassifierMixin(ClassifierMixin):
                               sample_weight=sample_weight)
 
     def _logits_proba(self, X):
-        # X here is already validated and shaped for the network (validation split).
-        # Overflowed outputs decode to some class, as scikit-learn's do: the accuracy
-        # of a diverging network is low, not an error.
-        with np.errstate(over="ignore", invalid="ignore"):
-            return self._loss.predict(self._logits(X, check_finite=False))
+        # X here is already validated and shaped for the network (validation split, run
+        # inside the training loop's errstate). Overflowed outputs decode to some class,
+        # as scikit-learn's do: the accuracy of a diverging network is low, not an error.
+        return self._loss.predict(self._logits(X, check_finite=False))
 
     @available_if(has_partial_fit)
     @with_callbacks  # callbacks are torn down after partial_fit too

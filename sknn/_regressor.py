@@ -32,8 +32,8 @@ class NetworkRegressorMixin(RegressorMixin):
         return Y.ravel() if Y.shape[1] == 1 else Y
 
     def _score(self, X, y, sample_weight=None):
-        with np.errstate(over="ignore", invalid="ignore"):
-            pred = self._loss.predict(self._logits(X, check_finite=False))
+        # The validation scorer, run inside the training loop's errstate.
+        pred = self._loss.predict(self._logits(X, check_finite=False))
         if not np.all(np.isfinite(pred)):  # scikit-learn's validation score here is NaN
             return np.nan
         return r2_score(y, pred, sample_weight=sample_weight)

@@ -120,6 +120,7 @@ def train(net, loss, optimizer, schedule, X, Y, sample_weight, config, state, rn
 
 
 def _train(net, loss, optimizer, schedule, X, Y, sample_weight, config, state, rng, hooks):
+    """:func:`train` without its errstate."""
     n = X.shape[0]
     batch_size = int(np.clip(config.batch_size, 1, n))
     sample_idx = np.arange(n)
