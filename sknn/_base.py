@@ -7,16 +7,19 @@ build (:meth:`BaseNetwork._build_layers`), how X is shaped for the network
 """
 
 import copy
+import functools
 import warnings
 from numbers import Integral, Real
 
 import numpy as np
+from sklearn import config_context
 from sklearn.base import BaseEstimator
 from sklearn.callback import CallbackSupportMixin, with_callbacks
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
+from sklearn.utils.optimize import _check_optimize_result
 from sklearn.utils.validation import (
     _check_sample_weight,
     check_is_fitted,
@@ -75,6 +78,11 @@ NETWORK_PARAMETER_CONSTRAINTS = {
     "kernel_initializer": [StrOptions({*initializers.INITIALIZERS, "sklearn", "auto"})],
     "clipnorm": [None, Interval(Real, 0, None, closed="neither")],
 }
+
+#: scikit-learn's sentence for a fit that ends in NaN or infinite weights. Every divergence
+#: message starts with it, so code that handles scikit-learn's error handles sknn's.
+NON_FINITE_WEIGHTS = ("Solver produced non-finite parameter weights. The input data "
+                      "may contain large values and need to be preprocessed.")
 
 #: Rows per forward pass at prediction time, so memory stays bounded for any n.
 PREDICT_BATCH_ROWS = 4096
@@ -146,10 +154,9 @@ class BaseNetwork(PersistenceMixin, CallbackSupportMixin, BaseEstimator):
         first = not hasattr(self, "network_") or (not self.warm_start and not incremental)
         X, Y = self._validate_input(X, y, incremental, reset=first)
         X, input_shape = self._network_input(X, reset=first)
-        if X.shape[0] < 2 and first:
-            raise ValueError(f"{type(self).__name__} needs at least 2 samples; got 1 sample.")
         if sample_weight is not None:
-            sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
+            with np.errstate(over="ignore"):  # a weight beyond float32 fails the check below
+                sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
         rng = check_random_state(self.random_state)
         self._rng = rng
         if first:
@@ -157,6 +164,10 @@ class BaseNetwork(PersistenceMixin, CallbackSupportMixin, BaseEstimator):
         elif input_shape != self.network_.input_shape:
             raise ValueError(f"X has per-sample shape {input_shape}, but {type(self).__name__} "
                              f"was fitted with {self.network_.input_shape}.")
+        elif Y.shape[1] != self.n_outputs_:
+            raise ValueError(f"y has {Y.shape[1]} output(s), but {type(self).__name__} was "
+                             f"fitted with {self.n_outputs_}; only a new fit (warm_start=False) "
+                             "can change them.")
         ctx = self._init_callback_context(max_subtasks=self.max_iter if not incremental else 1)
         metadata = None if sample_weight is None else {"sample_weight": sample_weight}
         ctx.call_on_fit_task_begin(estimator=self, X=X, y=y, metadata=metadata)
@@ -167,11 +178,11 @@ class BaseNetwork(PersistenceMixin, CallbackSupportMixin, BaseEstimator):
                 self._fit_stochastic(X, Y, sample_weight, incremental, ctx, metadata)
         except TrainingDiverged as exc:
             del self.network_  # never hand back NaN weights
-            raise ValueError(f"{type(self).__name__} training diverged: {exc}") from None
+            raise ValueError(f"{NON_FINITE_WEIGHTS} {type(self).__name__} training "
+                             f"diverged: {exc}") from None
         if not np.all(np.isfinite(self.network_.params)):
             del self.network_
-            raise ValueError("Solver produced non-finite parameter weights. The input data "
-                             "may contain large values and need to be preprocessed.")
+            raise ValueError(NON_FINITE_WEIGHTS)
         ctx.call_on_fit_task_end(estimator=self, X=X, y=y, metadata=metadata,
                                  reconstruction_attributes={})
         return self
@@ -193,13 +204,11 @@ class BaseNetwork(PersistenceMixin, CallbackSupportMixin, BaseEstimator):
             raise ValueError("dropout needs a stochastic solver; solver='lbfgs' "
                              "minimizes a deterministic full-batch loss.")
         config = self._train_config(X.shape[0], incremental=False)
-        n_iter, loss, converged = train_lbfgs(
-            self.network_, self._loss, X, Y, sample_weight, config, self.max_fun)
-        self.n_iter_, self.loss_ = n_iter, loss
-        if not converged:
-            warnings.warn(f"lbfgs failed to converge after {n_iter} iteration(s) "
-                          f"(max_iter={self.max_iter}, max_fun={self.max_fun}). "
-                          "Increase max_iter or scale the data.", ConvergenceWarning)
+        result = train_lbfgs(self.network_, self._loss, X, Y, sample_weight, config,
+                             self.max_fun)
+        # scikit-learn's own check: the same n_iter_ and the same ConvergenceWarning text.
+        self.n_iter_ = _check_optimize_result("lbfgs", result, self.max_iter)
+        self.loss_ = float(result.fun)
 
     def _fit_stochastic(self, X, Y, sample_weight, incremental, ctx, metadata):
         if self.early_stopping and incremental:
@@ -217,6 +226,11 @@ class BaseNetwork(PersistenceMixin, CallbackSupportMixin, BaseEstimator):
         reason = train(self.network_, self._loss, self._optimizer, self._schedule, X_train,
                        Y_train, sw_train, config, self._state, self._rng, hooks)
         self._publish_state()
+        if reason == "diverged":
+            warnings.warn(f"{type(self).__name__} training diverged in epoch {self.n_iter_ + 1} "
+                          "(the training loss became non-finite); early_stopping kept the "
+                          "weights of the best validation epoch. Lower learning_rate_init "
+                          "or scale X.", ConvergenceWarning)
         if reason == "max_iter" and not incremental:
             warnings.warn(f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) "
                           "reached and the optimization hasn't converged yet.",
@@ -247,10 +261,8 @@ class BaseNetwork(PersistenceMixin, CallbackSupportMixin, BaseEstimator):
         """Hold out ``validation_fraction`` of the data when ``early_stopping``."""
         if not self.early_stopping:
             return X, Y, sample_weight, None
-        stratify = Y if self._stratify_validation() else None
         arrays = [X, Y] + ([] if sample_weight is None else [sample_weight])
-        parts = train_test_split(*arrays, random_state=self._rng,
-                                 test_size=self.validation_fraction, stratify=stratify)
+        parts = self._holdout(arrays, Y)
         X_tr, X_val, Y_tr, Y_val = parts[:4]
         sw_tr, sw_val = (parts[4], parts[5]) if sample_weight is not None else (None, None)
         if X_val.shape[0] < 2:
@@ -258,6 +270,31 @@ class BaseNetwork(PersistenceMixin, CallbackSupportMixin, BaseEstimator):
                              "'validation_fraction' or the size of your dataset.")
         y_val = self._decode_targets(Y_val)
         return X_tr, Y_tr, sw_tr, lambda: self._score(X_val, y_val, sw_val)
+
+    def _holdout(self, arrays, Y):
+        """``train_test_split`` of ``arrays`` as scikit-learn's MLP calls it (the same
+        partition and the same error sentences), with errors naming validation_fraction
+        and the user's labels rather than their encoding."""
+        split = functools.partial(train_test_split, test_size=self.validation_fraction)
+        stratify = Y if self._stratify_validation() else None
+        # scikit-learn's MLP skips the split's own parameter validation, so a bad size is
+        # reported by the split's checks; sknn's callers see the same sentence.
+        with config_context(skip_parameter_validation=True):
+            try:
+                return split(*arrays, random_state=self._rng, stratify=stratify)
+            except ValueError as exc:
+                error = exc
+            if stratify is not None:  # same class counts, so the same error, in user labels
+                labels = self._decode_targets(Y).reshape(Y.shape[0], 1)  # a 2-D y, as Y
+                try:
+                    split(np.arange(Y.shape[0]), random_state=0, stratify=labels)
+                except ValueError as exc:
+                    error = exc
+        raise ValueError(
+            f"{error} (early_stopping=True holds out validation_fraction="
+            f"{self.validation_fraction!r} of the {Y.shape[0]} samples as that test set: "
+            "use a validation_fraction in (0, 1) that leaves samples of every class on "
+            "both sides, more samples, or early_stopping=False.)") from None
 
     def _stratify_validation(self):
         return False
@@ -310,7 +347,13 @@ class BaseNetwork(PersistenceMixin, CallbackSupportMixin, BaseEstimator):
         finally:
             self.network_.set_mc_dropout(False)
 
-    def _logits(self, X):
+    def _logits(self, X, check_finite=True):
+        """Output-layer values of shape (n_samples, n_outputs), in batches of rows.
+
+        Overflow (X far beyond the training data's scale, or beyond the float32 range of a
+        network fitted in float32) is reported as a ValueError naming X, never returned as
+        NaN or inf; the validation scorer passes ``check_finite=False`` to score it instead.
+        """
         n = X.shape[0]
         out = np.empty((n, self.n_outputs_), dtype=self.network_.params.dtype)
         step = self._predict_batch_rows
@@ -319,9 +362,15 @@ class BaseNetwork(PersistenceMixin, CallbackSupportMixin, BaseEstimator):
             rows = slice(start, min(start + step, n))
             Xb = X[rows]
             assert_all_finite(Xb, input_name="X")
-            if Xb.dtype != out.dtype:  # e.g. float64 X for a network fitted in float32
-                Xb = Xb.astype(out.dtype)
-            out[rows] = self.network_.forward(Xb, training=False)
+            with np.errstate(over="ignore", invalid="ignore"):  # checked just below
+                # e.g. float64 X for a network fitted in float32
+                Xn = Xb.astype(out.dtype) if Xb.dtype != out.dtype else Xb
+                out[rows] = self.network_.forward(Xn, training=False)
+            if check_finite and not np.all(np.isfinite(out[rows])):
+                raise ValueError(
+                    f"X is too large for this network: its outputs overflowed to NaN or "
+                    f"infinity in {out.dtype} (max |X| = {abs(Xb).max():.3g}). Scale X as "
+                    "the training data were scaled.")
             if release is not None:
                 release(rows.start, rows.stop)
         return out

@@ -6,7 +6,11 @@ from sklearn.callback import with_callbacks
 from sklearn.metrics import accuracy_score
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.multiclass import unique_labels
+from sklearn.utils.multiclass import (
+    _check_partial_fit_first_call,
+    type_of_target,
+    unique_labels,
+)
 from sklearn.utils.validation import column_or_1d
 
 from ._base import has_partial_fit
@@ -33,14 +37,18 @@ class NetworkClassifierMixin(ClassifierMixin):
         return X, self._label_binarizer.transform(y).astype(X.dtype)
 
     def _set_classes(self, y):
+        # One class is accepted, as by scikit-learn: it trains one logistic unit towards
+        # 0 and predicts that class (cross-validation on skewed folds keeps running).
         binarizer = LabelBinarizer().fit(y)
-        if len(binarizer.classes_) < 2:
-            raise ValueError(f"{type(self).__name__} needs samples of at least 2 classes "
-                             f"in y; got 1 class: {binarizer.classes_.tolist()}")
         self._label_binarizer = binarizer
         self.classes_ = binarizer.classes_
 
     def _check_known_classes(self, y, incremental):
+        # (The binarizer itself refuses multilabel y after single-label targets.)
+        fitted_type, y_type = self._label_binarizer.y_type_, type_of_target(y)
+        if fitted_type.startswith("multilabel") and not y_type.startswith("multilabel"):
+            raise ValueError(f"y is {y_type}, but {type(self).__name__} was fitted on "
+                             f"{fitted_type} targets.")
         classes = unique_labels(y)
         if self.warm_start and not incremental and set(classes) != set(self.classes_):
             raise ValueError("warm_start can only be used where `y` has the same classes "
@@ -66,8 +74,10 @@ class NetworkClassifierMixin(ClassifierMixin):
                               sample_weight=sample_weight)
 
     def _logits_proba(self, X):
-        # X here is already validated and shaped for the network (validation split).
-        return self._loss.predict(self._logits(X))
+        # X here is already validated and shaped for the network (validation split, run
+        # inside the training loop's errstate). Overflowed outputs decode to some class,
+        # as scikit-learn's do: the accuracy of a diverging network is low, not an error.
+        return self._loss.predict(self._logits(X, check_finite=False))
 
     @available_if(has_partial_fit)
     @with_callbacks  # callbacks are torn down after partial_fit too
@@ -90,7 +100,11 @@ class NetworkClassifierMixin(ClassifierMixin):
             self._validate_params()
             if classes is None:
                 raise ValueError("classes must be passed on the first call to partial_fit.")
-            self._set_classes(classes)
+            # A multilabel indicator y defines its label columns itself (as in scikit-learn).
+            self._set_classes(y if type_of_target(y).startswith("multilabel") else classes)
+            self.classes_ = unique_labels(classes)
+        elif classes is not None:
+            _check_partial_fit_first_call(self, classes)  # raises if classes changed
         return self._fit(X, y, sample_weight, incremental=True)
 
     def predict_proba(self, X, mc_samples=None):

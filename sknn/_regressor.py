@@ -32,7 +32,10 @@ class NetworkRegressorMixin(RegressorMixin):
         return Y.ravel() if Y.shape[1] == 1 else Y
 
     def _score(self, X, y, sample_weight=None):
-        pred = self._loss.predict(self._logits(X))
+        # The validation scorer, run inside the training loop's errstate.
+        pred = self._loss.predict(self._logits(X, check_finite=False))
+        if not np.all(np.isfinite(pred)):  # scikit-learn's validation score here is NaN
+            return np.nan
         return r2_score(y, pred, sample_weight=sample_weight)
 
     @available_if(has_partial_fit)

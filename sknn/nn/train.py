@@ -21,6 +21,12 @@ class TrainingDiverged(FloatingPointError):
     """The loss became NaN or infinite: training stopped before weights were spoiled."""
 
 
+#: numpy's floating-point error handling inside the loops. Overflow is not reported
+#: operation by operation: a non-finite loss raises TrainingDiverged and the estimator
+#: checks the final weights, so the user gets one message in sknn's words.
+QUIET = {"over": "ignore", "invalid": "ignore", "divide": "ignore"}
+
+
 @dataclass
 class TrainConfig:
     """Settings of one call to :func:`train` (the estimator's hyperparameters)."""
@@ -99,10 +105,22 @@ def train(net, loss, optimizer, schedule, X, Y, sample_weight, config, state, rn
     Returns
     -------
     reason : str
-        Why training stopped: "converged", "max_iter", "callback", "incremental" or
-        "interrupted".
+        Why training stopped: "converged", "max_iter", "callback", "incremental",
+        "interrupted" or "diverged" (a non-finite loss while a validation score is
+        monitored: the best validated weights are kept, as scikit-learn keeps them).
+
+    Raises
+    ------
+    TrainingDiverged
+        A batch loss became non-finite and there are no validated weights to keep.
     """
-    hooks = hooks or EpochHooks()
+    with np.errstate(**QUIET):
+        return _train(net, loss, optimizer, schedule, X, Y, sample_weight, config, state,
+                      rng, hooks or EpochHooks())
+
+
+def _train(net, loss, optimizer, schedule, X, Y, sample_weight, config, state, rng, hooks):
+    """:func:`train` without its errstate."""
     n = X.shape[0]
     batch_size = int(np.clip(config.batch_size, 1, n))
     sample_idx = np.arange(n)
@@ -125,6 +143,10 @@ def train(net, loss, optimizer, schedule, X, Y, sample_weight, config, state, rn
     except KeyboardInterrupt:
         warnings.warn("Training interrupted by user.")
         reason = "interrupted"
+    except TrainingDiverged:
+        if state.validation_scores is None or state.best_params is None:
+            raise
+        reason = "diverged"
     if state.validation_scores is not None and state.best_params is not None:
         net.params[...] = state.best_params  # early stopping keeps the best epoch
     return reason
@@ -282,9 +304,9 @@ def train_lbfgs(net, loss, X, Y, sample_weight, config, max_fun):
 
     Returns
     -------
-    n_iter : int
-    final_loss : float
-    converged : bool
+    result : scipy.optimize.OptimizeResult
+        ``nit``, ``fun`` (the final loss), ``status`` and ``message`` of the run; the
+        network holds the final parameters ``x``.
     """
     scratch = np.empty(net.n_regularized, dtype=net.params.dtype)
 
@@ -294,11 +316,12 @@ def train_lbfgs(net, loss, X, Y, sample_weight, config, max_fun):
         _add_penalty_grads(net, config, n_eff, scratch)
         return value, net.grads.astype(np.float64)
 
-    result = scipy.optimize.minimize(
-        loss_and_grad, net.params.astype(np.float64), method="L-BFGS-B", jac=True,
-        options={"maxfun": max_fun, "maxiter": config.max_iter, "gtol": config.tol},
-    )
-    net.params[...] = result.x
+    with np.errstate(**QUIET):
+        result = scipy.optimize.minimize(
+            loss_and_grad, net.params.astype(np.float64), method="L-BFGS-B", jac=True,
+            options={"maxfun": max_fun, "maxiter": config.max_iter, "gtol": config.tol},
+        )
+        net.params[...] = result.x  # may overflow a float32 network: checked by the caller
     if not np.isfinite(result.fun):
         raise TrainingDiverged(f"L-BFGS reached a non-finite loss ({result.fun}).")
-    return int(result.nit), float(result.fun), bool(result.success)
+    return result
