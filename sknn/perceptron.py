@@ -25,7 +25,8 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ._perceptron_kernel import CHUNK, _dense, _fit_chunk, _fit_samples
+from ._perceptron_kernel import CHUNK, _criterion, _dense, _fit_chunk, _fit_samples
+from ._perceptron_sgd import fit_units
 from ._persistence import PersistenceMixin
 
 __all__ = ["ThresholdPerceptron"]
@@ -82,8 +83,15 @@ class ThresholdPerceptron(PersistenceMixin, ClassifierMixin, BaseEstimator):
     warm_start : bool, default=False
         Start ``fit`` from the previous solution.
     step : {"heaviside", "sign"}, default="heaviside"
-        Heaviside: a = 1 if z > 0 else 0, targets 0/1. Sign: a = sign(z) in
-        {-1, 0, +1}, targets -1/+1 (an update on a mistake is then 2 * eta * x).
+        Heaviside: the textbook's rule, a = 1 if z > 0 else 0, targets 0/1. Sign:
+        :class:`sklearn.linear_model.Perceptron`'s rule, targets y = -1/+1, add
+        ``eta0 * y * x`` whenever ``y * z <= 0`` (ties included), penalties shrink before
+        the update, each unit fitted one-vs-rest with scikit-learn's seeds, shuffling,
+        stopping and early-stopping split (see :mod:`sknn._perceptron_sgd`). It gives
+        scikit-learn's ``coef_``, ``intercept_``, ``n_iter_`` and ``t_`` for float64 X up
+        to floating-point rounding; on data where a score is exactly 0 in exact
+        arithmetic (one-decimal data such as iris), rounding can decide that tie
+        differently and the two runs part from there.
     init : {"zeros", "ones", "random"}, default="zeros"
         Initial weights and intercepts; "random" draws them from N(0, 0.01**2).
 
@@ -191,16 +199,22 @@ class ThresholdPerceptron(PersistenceMixin, ClassifierMixin, BaseEstimator):
         self : ThresholdPerceptron
         """
         self._validate_params()
-        X, P, C = self._prepare(X, y, sample_weight, reset=True)
+        X, P, C, sw = self._prepare(X, y, sample_weight, reset=True)
         rng = check_random_state(self.random_state)
         keep = self.warm_start and hasattr(self, "coef_")
         W, b = (self.coef_.copy(), self.intercept_.copy()) if keep else self._initial(X, P, rng)
         W, b = self._override(W, b, coef_init, intercept_init)
-        validation = None
-        if self.early_stopping:
-            X, P, C, validation = self._split(X, P, C, rng)
-        self.t_ = 1
-        self.n_iter_ = self._epochs(W, b, X, P, C, rng, validation)
+        if self.step == "sign":  # scikit-learn's Perceptron, step by step
+            self.n_iter_ = fit_units(self, W, b, X, P, C, sw, self.max_iter)
+            self.t_ = 1 + self.n_iter_ * X.shape[0]
+        else:
+            validation = None
+            if self.early_stopping:
+                X, P, C, validation = self._split(X, P, C, rng)
+            self.t_ = 1
+            self.n_iter_ = self._epochs(W, b, X, P, C, rng, validation)
+        if self.tol is not None and self.n_iter_ == self.max_iter:
+            _warn_max_iter(self.max_iter)
         self.coef_, self.intercept_ = W, b
         return self
 
@@ -224,17 +238,22 @@ class ThresholdPerceptron(PersistenceMixin, ClassifierMixin, BaseEstimator):
             self._validate_params()
             if classes is None and np.ndim(y) == 1:
                 raise ValueError("classes must be passed on the first call to partial_fit")
+            if self.early_stopping:  # scikit-learn's sentence
+                raise ValueError("early_stopping should be False with partial_fit")
         if self.class_weight == "balanced":
             raise ValueError(
                 "class_weight='balanced' needs all of y at once; use fit, or pass "
                 "class_weight as a dict of {class: weight} for partial_fit."
             )
-        X, P, C = self._prepare(X, y, sample_weight, reset=first, classes=classes)
+        X, P, C, sw = self._prepare(X, y, sample_weight, reset=first, classes=classes)
         rng = check_random_state(self.random_state)
         if first:
             self.coef_, self.intercept_ = self._initial(X, P, rng)
             self.t_ = 1
-        self._epoch(self.coef_, self.intercept_, X, P, C, rng)
+        if self.step == "sign":
+            fit_units(self, self.coef_, self.intercept_, X, P, C, sw, max_iter=1)
+        else:
+            self._epoch(self.coef_, self.intercept_, X, P, C, rng)
         self.t_ += X.shape[0]
         self.n_iter_ = 1
         return self
@@ -277,7 +296,7 @@ class ThresholdPerceptron(PersistenceMixin, ClassifierMixin, BaseEstimator):
 
     # -- helpers ----------------------------------------------------------------------
     def _prepare(self, X, y, sample_weight, reset, classes=None):
-        """Validate X, y; return X, positive-target flags P and update weights C."""
+        """Validate X, y; return X, positive-target flags P, update weights C and sample weights."""
         X, y = validate_data(
             self, X, y, accept_sparse="csr", dtype=np.float64, multi_output=True, reset=reset
         )
@@ -297,7 +316,7 @@ class ThresholdPerceptron(PersistenceMixin, ClassifierMixin, BaseEstimator):
             C *= cw[np.searchsorted(self.classes_, y)][:, None] if P.shape[1] == 1 else (
                 np.where(P, cw, 1.0)
             )
-        return X, P, C
+        return X, P, C, sw
 
     def _positive_targets(self, y):
         """Bool array of shape (n_samples, n_units): which units should fire."""
@@ -362,12 +381,6 @@ class ThresholdPerceptron(PersistenceMixin, ClassifierMixin, BaseEstimator):
                 print(f"-- Epoch {epoch}: mean loss {loss:.6f}, |W| {np.linalg.norm(W):.4g}")
             if stale >= self.n_iter_no_change:
                 return epoch
-        if self.tol is not None:
-            warnings.warn(
-                f"ThresholdPerceptron stopped at max_iter={self.max_iter} epochs before "
-                "converging; raise max_iter or tol.",
-                ConvergenceWarning,
-            )
         return self.max_iter
 
     def _epoch(self, W, b, X, P, C, rng):
@@ -380,16 +393,28 @@ class ThresholdPerceptron(PersistenceMixin, ClassifierMixin, BaseEstimator):
         args = (self.eta0, decay)
         if l1 > 0:
             X, P, C = X[order], P[order], C[order]
-            loss = _fit_samples(W, b, X, P, C, *args, l1, self.step, self.fit_intercept)
+            Z = _fit_samples(W, b, X, P, C, *args, l1, self.step, self.fit_intercept)
+            loss = _criterion(Z, P, C)
         else:
             chunks = (order[s : s + CHUNK] for s in range(0, X.shape[0], CHUNK))
             loss = sum(
-                _fit_chunk(W, b, X[c], P[c], C[c], *args, self.step, self.fit_intercept)
+                _criterion(_fit_chunk(W, b, X[c], P[c], C[c], *args, self.step,
+                                      self.fit_intercept), P[c], C[c])
                 for c in chunks
-            )
+            )  # fmt: skip
         if not (np.isfinite(W).all() and np.isfinite(b).all()):
             raise ValueError("weights overflowed; scale X (e.g. StandardScaler) or lower eta0")
         return loss
+
+
+def _warn_max_iter(max_iter):
+    """scikit-learn's ConvergenceWarning, with the epoch count."""
+    warnings.warn(
+        "Maximum number of iteration reached before convergence. Consider increasing "
+        f"max_iter to improve the fit. (ThresholdPerceptron stopped at max_iter={max_iter} "
+        "epochs; or raise tol.)",
+        ConvergenceWarning,
+    )
 
 
 def _classes_of(y, classes):

@@ -62,13 +62,28 @@ def test_worked_example_holds_exactly():
 
 
 def naive_rule(X, P, epochs, eta=1.0, step="heaviside", decay=1.0, l1=0.0, orders=None):
-    """The textbook's rule, literally: one sample at a time, every unit, x_0 = 1."""
+    """The rule, literally: one sample at a time, every unit, x_0 = 1.
+
+    heaviside: the textbook's update, then shrink and soft-threshold. sign: scikit-learn's
+    Perceptron: shrink, add eta * y * x where y * z <= 0, then the cumulative L1 penalty.
+    """
     W, b = np.zeros((P.shape[1], X.shape[1])), np.zeros(P.shape[1])
     T = np.where(P, 1.0, -1.0 if step == "sign" else 0.0)
+    owed, had = 0.0, np.zeros_like(W)  # sign's L1: shrink owed so far, and had per weight
     for epoch in range(epochs):
         for i in range(len(X)) if orders is None else orders[epoch]:
             z = W @ X[i] + b
-            a = np.sign(z) if step == "sign" else (z > 0) * 1.0
+            if step == "sign":
+                e = eta * T[i] * (T[i] * z <= 0)
+                W = decay * W + np.outer(e, X[i])
+                b += e
+                owed += l1
+                old = W.copy()
+                W = np.where(old > 0, np.maximum(0.0, old - (owed + had)),
+                             np.where(old < 0, np.minimum(0.0, old + (owed - had)), old))
+                had += W - old
+                continue
+            a = (z > 0) * 1.0
             W += eta * np.outer(T[i] - a, X[i])  # zero where the unit was right
             b += eta * (T[i] - a)
             W *= decay
