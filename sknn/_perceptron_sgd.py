@@ -29,10 +29,8 @@ from ._perceptron_kernel import CHUNK, _criterion, _fit_chunk
 
 MAX_INT = np.iinfo(np.int32).max
 SPARSE_INTERCEPT_SCALE = 0.01  # scikit-learn damps the intercept's updates for sparse X
-OVERFLOW = (
-    "Floating-point under-/overflow occurred at epoch #{}. Scaling input data with "
-    "StandardScaler or MinMaxScaler might help."
-)
+SCALE_HINT = "Scaling input data with StandardScaler or MinMaxScaler might help."
+OVERFLOW = "Floating-point under-/overflow occurred at epoch #{}. " + SCALE_HINT  # sklearn's
 
 
 def shuffle_positions(seed, n):

@@ -26,7 +26,7 @@ from sklearn.utils.validation import (
 )
 
 from ._perceptron_kernel import CHUNK, _criterion, _dense, _fit_chunk, _fit_samples
-from ._perceptron_sgd import fit_units
+from ._perceptron_sgd import SCALE_HINT, fit_units
 from ._persistence import PersistenceMixin
 
 __all__ = ["ThresholdPerceptron"]
@@ -202,17 +202,19 @@ class ThresholdPerceptron(PersistenceMixin, ClassifierMixin, BaseEstimator):
         X, P, C, sw = self._prepare(X, y, sample_weight, reset=True)
         rng = check_random_state(self.random_state)
         keep = self.warm_start and hasattr(self, "coef_")
-        W, b = (self.coef_.copy(), self.intercept_.copy()) if keep else self._initial(X, P, rng)
+        W, b = self._previous(X, P) if keep else self._initial(X, P, rng)
         W, b = self._override(W, b, coef_init, intercept_init)
-        if self.step == "sign":  # scikit-learn's Perceptron, step by step
-            self.n_iter_ = fit_units(self, W, b, X, P, C, sw, self.max_iter)
-            self.t_ = 1 + self.n_iter_ * X.shape[0]
-        else:
-            validation = None
-            if self.early_stopping:
-                X, P, C, validation = self._split(X, P, C, rng)
-            self.t_ = 1
-            self.n_iter_ = self._epochs(W, b, X, P, C, rng, validation)
+        # overflow is checked on the results below; numpy's own warnings stay inside
+        with np.errstate(over="ignore", invalid="ignore"):
+            if self.step == "sign":  # scikit-learn's Perceptron, step by step
+                self.n_iter_ = fit_units(self, W, b, X, P, C, sw, self.max_iter)
+                self.t_ = 1 + self.n_iter_ * X.shape[0]
+            else:
+                Xt, Pt, Ct, validation = self._split(X, P, C, rng) if self.early_stopping else (
+                    X, P, C, None)  # fmt: skip
+                self.t_ = 1
+                self.n_iter_ = self._epochs(W, b, Xt, Pt, Ct, rng, validation)
+            _check_scores_finite(X, W, b)
         if self.tol is not None and self.n_iter_ == self.max_iter:
             _warn_max_iter(self.max_iter)
         self.coef_, self.intercept_ = W, b
@@ -250,10 +252,14 @@ class ThresholdPerceptron(PersistenceMixin, ClassifierMixin, BaseEstimator):
         if first:
             self.coef_, self.intercept_ = self._initial(X, P, rng)
             self.t_ = 1
-        if self.step == "sign":
-            fit_units(self, self.coef_, self.intercept_, X, P, C, sw, max_iter=1)
-        else:
-            self._epoch(self.coef_, self.intercept_, X, P, C, rng)
+        W, b = self.coef_.copy(), self.intercept_.copy()  # kept unless the epoch succeeds
+        with np.errstate(over="ignore", invalid="ignore"):
+            if self.step == "sign":
+                fit_units(self, W, b, X, P, C, sw, max_iter=1)
+            else:
+                self._epoch(W, b, X, P, C, rng)
+            _check_scores_finite(X, W, b)
+        self.coef_, self.intercept_ = W, b
         self.t_ += X.shape[0]
         self.n_iter_ = 1
         return self
@@ -272,7 +278,13 @@ class ThresholdPerceptron(PersistenceMixin, ClassifierMixin, BaseEstimator):
         """
         check_is_fitted(self)
         X = validate_data(self, X, accept_sparse="csr", dtype=np.float64, reset=False)
-        Z = _dense(X @ self.coef_.T) + self.intercept_
+        with np.errstate(over="ignore", invalid="ignore"):
+            Z = _dense(X @ self.coef_.T) + self.intercept_
+        if not np.isfinite(Z).all():
+            raise ValueError(
+                f"X has values too large for this model (|X| up to {_abs_max(X):.3g}): the "
+                "decision scores overflow. Scale X as the training data was scaled."
+            )
         return Z.ravel() if Z.shape[1] == 1 and not self._indicator else Z
 
     def predict(self, X):
@@ -312,6 +324,8 @@ class ThresholdPerceptron(PersistenceMixin, ClassifierMixin, BaseEstimator):
             if self._indicator:
                 raise ValueError("class_weight needs 1-D class labels y, not an indicator matrix")
             cw = compute_class_weight(self.class_weight, classes=self.classes_, y=y)
+            if not np.isfinite(cw).all():
+                raise ValueError(f"class_weight must hold finite numbers; got {self.class_weight!r}")
             # one-vs-rest: a unit weights its positive samples by its class's weight
             C *= cw[np.searchsorted(self.classes_, y)][:, None] if P.shape[1] == 1 else (
                 np.where(P, cw, 1.0)
@@ -345,6 +359,21 @@ class ThresholdPerceptron(PersistenceMixin, ClassifierMixin, BaseEstimator):
             fill = 1.0 if self.init == "ones" else 0.0
             W, b = np.full(shape, fill), np.full(shape[0], fill)
         return W, b if self.fit_intercept else np.zeros(shape[0])
+
+    def _previous(self, X, P):
+        """Copies of the last fit's (W, b) for ``warm_start``; ValueError when X and y need
+        another shape (other number of features, or of output units)."""
+        shape = (P.shape[1], X.shape[1])
+        if self.coef_.shape != shape:
+            # scikit-learn's sentence: its multiclass and binary paths word it differently
+            sklearn = ("Provided ``coef_`` does not match dataset." if shape[0] > 1 else
+                       "Provided coef_init does not match dataset.")  # fmt: skip
+            raise ValueError(
+                f"{sklearn} warm_start=True continues the previous fit, whose coef_ has shape "
+                f"{self.coef_.shape} (output units, features), but this X and y need {shape}. "
+                "Fit with warm_start=False to start afresh."
+            )
+        return self.coef_.copy(), self.intercept_.copy()
 
     def _override(self, W, b, coef_init, intercept_init):
         """(W, b) replaced by copies of the given initial values, shapes checked."""
@@ -403,8 +432,33 @@ class ThresholdPerceptron(PersistenceMixin, ClassifierMixin, BaseEstimator):
                 for c in chunks
             )  # fmt: skip
         if not (np.isfinite(W).all() and np.isfinite(b).all()):
-            raise ValueError("weights overflowed; scale X (e.g. StandardScaler) or lower eta0")
+            raise ValueError(
+                f"Floating-point under-/overflow occurred in training. {SCALE_HINT} "
+                "Or lower eta0."
+            )
         return loss
+
+
+def _abs_max(X):
+    """Largest |x| of a dense or sparse X."""
+    return float(abs(X).max()) if X.size else 0.0
+
+
+def _check_scores_finite(X, W, b):
+    """ValueError when the trained weights give non-finite scores on the training X.
+
+    A cheap bound first: |z| <= max|x| * n_features * max|W| + max|b|; only when the
+    bound overflows are the scores computed.
+    """
+    if not (np.isfinite(W).all() and np.isfinite(b).all()):
+        raise ValueError(f"Floating-point under-/overflow occurred in training. {SCALE_HINT}")
+    bound = _abs_max(X) * X.shape[1] * np.abs(W).max(initial=0.0) + np.abs(b).max(initial=0.0)
+    if np.isfinite(bound) or np.isfinite(_dense(X @ W.T) + b).all():
+        return
+    raise ValueError(
+        "ThresholdPerceptron's decision scores overflow on the training X (|X| up to "
+        f"{_abs_max(X):.3g}). {SCALE_HINT}"
+    )
 
 
 def _warn_max_iter(max_iter):

@@ -299,3 +299,61 @@ def test_worked_example_script_runs(capsys):
     out = capsys.readouterr().out
     assert "(agrees: True)" in out
     assert "training accuracy (both units right): 1.00" in out
+
+
+# -- hostile input (issue 9) -----------------------------------------------------------
+def sklearn_message(estimator, *fits):
+    """The message of the ValueError scikit-learn's estimator raises on the last fit."""
+    for X, y in fits[:-1]:
+        fit_quietly(estimator, X, y)
+    with pytest.raises(ValueError) as info:
+        fit_quietly(estimator, *fits[-1])
+    return str(info.value).strip()
+
+
+@pytest.mark.parametrize("step", ["heaviside", "sign"])
+@pytest.mark.parametrize("case", ["fewer features", "fewer classes", "more classes"])
+def test_warm_start_with_other_shapes_raises_sklearn_error(step, case):
+    from sklearn.linear_model import Perceptron
+
+    X, y = load_iris(return_X_y=True)
+    first, second = {
+        "fewer features": ((X, y), (X[:, :3], y)),
+        "fewer classes": ((X, y), (X[:100], y[:100])),
+        "more classes": ((X[:100], y[:100]), (X, y)),
+    }[case]
+    expected = sklearn_message(Perceptron(warm_start=True, max_iter=5), first, second)
+    model = fit_quietly(ThresholdPerceptron(warm_start=True, max_iter=5, step=step), *first)
+    with pytest.raises(ValueError, match="warm_start=False") as info:
+        fit_quietly(model, *second)
+    assert expected in str(info.value)
+
+
+@pytest.mark.parametrize("step", ["heaviside", "sign"])
+def test_huge_X_never_gives_inf_scores(step):
+    X, y = load_iris(return_X_y=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no numpy RuntimeWarning reaches the user
+        with pytest.raises(ValueError, match="overflow on the training X.*StandardScaler"):
+            ThresholdPerceptron(step=step, max_iter=5, tol=None).fit(X * 1e200, y)
+        model = ThresholdPerceptron(step=step, max_iter=5, tol=None).fit(X, y)
+        with pytest.raises(ValueError, match="X has values too large"):
+            model.decision_function(X * 1e307)
+        with pytest.raises(ValueError, match="X has values too large"):
+            model.predict(X * 1e307)
+
+
+@pytest.mark.parametrize("weight", [np.nan, np.inf])
+def test_non_finite_class_weight_is_named(weight):
+    X, y = load_iris(return_X_y=True)
+    with pytest.raises(ValueError, match="class_weight must hold finite numbers"):
+        ThresholdPerceptron(class_weight={0: weight}).fit(X, y)
+
+
+def test_failed_partial_fit_keeps_the_previous_weights():
+    X, y = load_iris(return_X_y=True)
+    model = ThresholdPerceptron().partial_fit(X, y, classes=[0, 1, 2])
+    before = model.coef_.copy()
+    with pytest.raises(ValueError, match="overflow"):
+        model.partial_fit(X * 1e200, y)
+    np.testing.assert_array_equal(model.coef_, before)
