@@ -10,6 +10,7 @@ from sklearn.utils.multiclass import unique_labels
 from sklearn.utils.validation import column_or_1d, validate_data
 
 from ._base import has_partial_fit
+from ._labels import check_label_types
 from .nn import losses
 
 
@@ -23,6 +24,7 @@ class NetworkClassifierMixin(ClassifierMixin):
     def _validate_input(self, X, y, incremental, reset):
         X, y = validate_data(self, X, y, multi_output=True, reset=reset,
                              **self._x_validation())
+        check_label_types(y)
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         if not hasattr(self, "classes_") or (not self.warm_start and not incremental):

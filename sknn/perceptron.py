@@ -27,6 +27,7 @@ from sklearn.utils.validation import (
 
 from ._perceptron_kernel import CHUNK, _criterion, _dense, _fit_chunk, _fit_samples
 from ._perceptron_sgd import SCALE_HINT, fit_units
+from ._labels import check_label_types
 from ._persistence import PersistenceMixin
 
 __all__ = ["ThresholdPerceptron"]
@@ -312,6 +313,7 @@ class ThresholdPerceptron(PersistenceMixin, ClassifierMixin, BaseEstimator):
         X, y = validate_data(
             self, X, y, accept_sparse="csr", dtype=np.float64, multi_output=True, reset=reset
         )
+        check_label_types(y)
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)  # one column is 1-D labels, with sklearn's warning
         if reset:
@@ -476,6 +478,7 @@ def _classes_of(y, classes):
     if y.ndim == 2:
         return np.arange(y.shape[1])
     check_classification_targets(y)
+    check_label_types(y if classes is None else classes)
     labels = np.unique(y) if classes is None else np.unique(np.asarray(classes))
     if labels.size < 2:
         raise ValueError(
