@@ -28,7 +28,7 @@ from sklearn.utils.validation import (
 from ._perceptron_kernel import CHUNK, _criterion, _dense, _fit_chunk, _fit_samples
 from ._perceptron_sgd import SCALE_HINT, fit_units
 from ._labels import check_label_types
-from ._persistence import PersistenceMixin
+from ._persistence import PersistenceMixin, weights_problem
 
 __all__ = ["ThresholdPerceptron"]
 
@@ -306,6 +306,22 @@ class ThresholdPerceptron(PersistenceMixin, ClassifierMixin, BaseEstimator):
         if Z.ndim == 1:
             return self.classes_[(Z > 0).astype(np.intp)]
         return self.classes_[np.argmax(Z, axis=1)]
+
+    def _loaded_state_problem(self):
+        """What is wrong with a loaded coef_/intercept_ (finite floats, shapes), or None."""
+        if "coef_" not in vars(self):
+            return None
+        W, b = self.coef_, self.intercept_
+        problem = weights_problem("coef_ values", W) or weights_problem("intercept_ values", b)
+        if problem:
+            return problem
+        n_classes = len(getattr(self, "classes_", ()))
+        units = n_classes if getattr(self, "_indicator", False) or n_classes > 2 else 1
+        expected = ((units, getattr(self, "n_features_in_", -1)), (units,))
+        if (W.shape, b.shape) != expected:
+            return (f"coef_ and intercept_ have shapes {W.shape} and {b.shape}, where "
+                    f"{n_classes} classes and n_features_in_ need {expected[0]} and {expected[1]}")
+        return None
 
     # -- helpers ----------------------------------------------------------------------
     def _prepare(self, X, y, sample_weight, reset, classes=None):
