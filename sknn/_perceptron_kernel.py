@@ -93,19 +93,33 @@ def _fit_chunk(W, b, Xc, P, C, eta, decay, step, fit_intercept, intercept_scale=
     Z += b
     T, sparse, n_units = _targets(P, step), sp.issparse(Xc), W.shape[0]
     etaC = eta * C
+    # scikit-learn's rule without decay: near-ties are decided with its own arithmetic
+    exact = step == "sign" and not decays
+    margin = _tie_margins(Xc, W, b, etaC, intercept_scale) if exact else None
     rows, errors = [], []
     start = 0
     # Hot loop: one iteration per mistake, so keep it to a dozen NumPy calls.
     while start < m:
         # row-major: the first wrong (row, unit) pair lies in the first row with a mistake
-        bad = _wrong(Z[start:], P[start:], step).ravel()
+        bad = _wrong(Z[start:], P[start:], step)
+        if exact:
+            bad |= np.abs(Z[start:]) <= margin[start:, None]
+        bad = bad.ravel()
         k = bad.argmax()  # first True, or 0 when there is none
         if not bad[k]:
             break
         i = start + k // n_units
+        if exact:
+            Z[i] = _exact_scores(W, b, Xc, i)
+            if not _wrong(Z[i], P[i], step).any():
+                start = i + 1
+                continue
         e = _update(Z[i], P[i], T[i], etaC[i], step)  # (n_units,)
-        rows.append(i)
-        errors.append(e)
+        if exact:
+            _add_outer(W, e, Xc, i)  # now, in sample order, as scikit-learn rounds
+        else:
+            rows.append(i)
+            errors.append(e)
         if fit_intercept:
             b += intercept_scale * e
         if i + 1 < m:
@@ -125,6 +139,43 @@ def _fit_chunk(W, b, Xc, P, C, eta, decay, step, fit_intercept, intercept_scale=
             E *= powers[m - 1 + lag - np.array(rows)][:, None]
         W += _dense(Xc[rows].T @ E).T
     return Z
+
+
+def _tie_margins(Xc, W, b, etaC, intercept_scale):
+    """Per row, a bound far above the rounding error of its incrementally updated score.
+
+    A score within it of 0 may have its sign decided by rounding; it is recomputed the
+    way scikit-learn computes it (:func:`_exact_scores`). The bound grows W and b by the
+    largest update every row of the chunk could make; 1e-9 leaves a wide margin over
+    float64's 1e-16 for the chunk's few dozen accumulated terms.
+    """
+    norms = np.sqrt(_dense(Xc.multiply(Xc).sum(axis=1)).ravel() if sp.issparse(Xc)
+                    else np.einsum("ij,ij->i", Xc, Xc))  # fmt: skip
+    step = np.abs(etaC).max(initial=0.0)
+    w_bound = np.linalg.norm(W) + step * norms.sum()
+    b_bound = np.abs(b).max(initial=0.0) + step * Xc.shape[0] * intercept_scale
+    return 1e-9 * (norms * w_bound + b_bound + 1e-300)
+
+
+def _exact_scores(W, b, Xc, i):
+    """Row ``i``'s scores as scikit-learn computes them: products summed left to right."""
+    if sp.issparse(Xc):
+        span = slice(Xc.indptr[i], Xc.indptr[i + 1])
+        products = W[:, Xc.indices[span]] * Xc.data[span]
+    else:
+        products = W * Xc[i]
+    if products.shape[1] == 0:
+        return b.copy()
+    return np.cumsum(products, axis=1)[:, -1] + b
+
+
+def _add_outer(W, e, Xc, i):
+    """W += e x_i^T, for a dense or CSR row."""
+    if sp.issparse(Xc):
+        span = slice(Xc.indptr[i], Xc.indptr[i + 1])
+        W[:, Xc.indices[span]] += np.outer(e, Xc.data[span])
+    else:
+        W += np.outer(e, Xc[i])
 
 
 def _fit_samples(W, b, X, P, C, eta, decay, l1, step, fit_intercept):

@@ -20,12 +20,14 @@ learning rate. What this module reproduces, from the behaviour of scikit-learn 1
   are skipped.
 """
 
+import math
+
 import numpy as np
 import scipy.sparse as sp
 from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
 from sklearn.utils import check_random_state
 
-from ._perceptron_kernel import CHUNK, _criterion, _fit_chunk
+from ._perceptron_kernel import CHUNK, _criterion, _exact_scores, _fit_chunk
 
 MAX_INT = np.iinfo(np.int32).max
 SPARSE_INTERCEPT_SCALE = 0.01  # scikit-learn damps the intercept's updates for sparse X
@@ -125,7 +127,7 @@ def _fit_unit(est, W, b, P, C, X, sw, mask, seed, max_iter):
     tol = -np.inf if est.tol is None else est.tol
     validation = (X[mask], P[mask, 0], sw[mask]) if est.early_stopping else None
     best, stale = (-np.inf if validation else np.inf), 0
-    penalty = _Penalty(est, W.shape[1])
+    penalty = _Penalty(est, W[0])
     for epoch in range(1, max_iter + 1):
         if perm is not None:
             order = order[perm]
@@ -150,9 +152,15 @@ def _fit_unit(est, W, b, P, C, X, sw, mask, seed, max_iter):
 
 
 class _Penalty:
-    """The penalty's constants and, for L1, the running totals it keeps across epochs."""
+    """The penalty's constants, and the running totals it keeps across epochs.
 
-    def __init__(self, est, n_features):
+    ``sq`` and ``l1`` are the squared L2 and the L1 norm of w as scikit-learn's objective
+    sees them: set at the start, scaled with w, and recomputed over a sample's nonzero
+    features when it updates w (so they do not follow the L1 truncation).
+    """
+
+    def __init__(self, est, w):
+        n_features = w.shape[0]
         self.kind = est.penalty
         self.l1_ratio = {None: 0.0, "l2": 0.0, "l1": 1.0, "elasticnet": est.l1_ratio}[est.penalty]
         strength = 0.0 if est.penalty is None else est.eta0 * est.alpha
@@ -161,6 +169,7 @@ class _Penalty:
         self.l1_step = self.l1_ratio * strength
         self.u = 0.0  # total L1 shrink every weight should have had so far
         self.q = np.zeros(n_features)  # L1 shrink each weight actually had
+        self.sq, self.l1 = float(w @ w), float(np.abs(w).sum())
 
 
 def _epoch(est, W, b, X, P, C, penalty, need_objective):
@@ -203,15 +212,20 @@ def _sgd_samples(W, b, X, P, C, eta, penalty, fit_intercept, scale):
         idx, x = (X.indices[X.indptr[i] : X.indptr[i + 1]], X.data[X.indptr[i] : X.indptr[i + 1]]) \
             if sp.issparse(X) else (slice(None), X[i])  # fmt: skip
         y = 1.0 if P[i, 0] else -1.0
-        z = w[idx] @ x + b[0]
+        z = _exact_scores(W, b, X, i)[0]
         objective += max(0.0, -y * z)
         if penalty.kind is not None:
-            objective += penalty.alpha * ((1 - r) * 0.5 * (w @ w) + r * np.abs(w).sum())
+            objective += penalty.alpha * ((1 - r) * 0.5 * math.sqrt(penalty.sq) ** 2 + r * penalty.l1)
             w *= penalty.decay
-        if y * z <= 0:
-            w[idx] += eta * y * C[i, 0] * x
+            penalty.sq *= penalty.decay * penalty.decay
+            penalty.l1 *= penalty.decay
+        update = (eta * y) * C[i, 0] if y * z <= 0 else 0.0
+        if update != 0.0:
+            w[idx] += x * update
+            penalty.sq = float(np.cumsum(w[idx] * w[idx])[-1]) if x.size else 0.0
+            penalty.l1 = float(np.cumsum(np.abs(w[idx]))[-1]) if x.size else 0.0
             if fit_intercept:
-                b[0] += scale * eta * y * C[i, 0]
+                b[0] += update * scale
         if penalty.l1_step > 0:
             _truncate(w, idx, penalty)
     return objective

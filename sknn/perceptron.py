@@ -89,10 +89,12 @@ class ThresholdPerceptron(PersistenceMixin, ClassifierMixin, BaseEstimator):
         ``eta0 * y * x`` whenever ``y * z <= 0`` (ties included), penalties shrink before
         the update, each unit fitted one-vs-rest with scikit-learn's seeds, shuffling,
         stopping and early-stopping split (see :mod:`sknn._perceptron_sgd`). It gives
-        scikit-learn's ``coef_``, ``intercept_``, ``n_iter_`` and ``t_`` for float64 X up
-        to floating-point rounding; on data where a score is exactly 0 in exact
-        arithmetic (one-decimal data such as iris), rounding can decide that tie
-        differently and the two runs part from there.
+        scikit-learn's ``coef_``, ``intercept_``, ``n_iter_`` and ``t_`` for float64 X
+        (float32 X is trained in float64, where scikit-learn stays in float32).
+        Without a penalty, scores near 0 are recomputed with scikit-learn's arithmetic,
+        so ties on data such as iris are decided as it decides them; with a penalty,
+        scikit-learn stores the weights as a scale times a vector, and a score exactly
+        0 up to rounding could in principle be decided differently.
     init : {"zeros", "ones", "random"}, default="zeros"
         Initial weights and intercepts; "random" draws them from N(0, 0.01**2).
 
