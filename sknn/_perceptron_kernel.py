@@ -202,3 +202,12 @@ def _fit_samples(W, b, X, P, C, eta, decay, l1, step, fit_intercept):
 def _dense(A):
     """A product's result as an ndarray (sparse products may return matrices)."""
     return A.toarray() if sp.issparse(A) else np.asarray(A)
+
+
+def _accuracy(Z, P, indicator):
+    """Share of samples whose decoded prediction is right (all units for indicator y)."""
+    if indicator:
+        return float(np.mean(((Z > 0) == P).all(axis=1)))
+    if P.shape[1] == 1:
+        return float(np.mean((Z[:, 0] > 0) == P[:, 0]))
+    return float(np.mean(np.argmax(Z, axis=1) == np.argmax(P, axis=1)))
