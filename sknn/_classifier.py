@@ -91,6 +91,7 @@ class NetworkClassifierMixin(ClassifierMixin):
             self._validate_params()
             if classes is None:
                 raise ValueError("classes must be passed on the first call to partial_fit.")
+            check_label_types(classes)
             self._set_classes(classes)
         return self._fit(X, y, sample_weight, incremental=True)
 

@@ -32,9 +32,20 @@ def test_mixed_label_types_name_y_and_the_types(make, case):
         make().fit(X, y)
 
 
-def test_partial_fit_classes_are_checked_too():
+@pytest.mark.parametrize("make", CLASSIFIERS, ids=lambda m: type(m()).__name__)
+def test_partial_fit_classes_are_checked_too(make):
+    with pytest.raises(ValueError, match=r"mixes label types \(int, str\)"):
+        make().partial_fit(X, [0, 0, 0, 0], classes=np.array([0, "a"], dtype=object))
+
+
+def test_from_weights_classes_are_checked_too():
+    from sknn import LogicGateNeuron, MLPClassifier
+
+    mixed = np.array([0, "a"], dtype=object)
     with pytest.raises(ValueError, match="mixes label types"):
-        ThresholdPerceptron().partial_fit(X, [0, 0, 0, 0], classes=np.array([0, "a"], dtype=object))
+        MLPClassifier.from_weights([np.ones((2, 1))], [np.zeros(1)], classes=mixed)
+    with pytest.raises(ValueError, match="mixes label types"):
+        LogicGateNeuron.from_weights([1.0, 1.0], 0.0, classes=mixed)
 
 
 def test_numbers_of_several_kinds_are_one_kind():
