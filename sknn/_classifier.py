@@ -14,6 +14,7 @@ from sklearn.utils.multiclass import (
 from sklearn.utils.validation import column_or_1d
 
 from ._base import has_partial_fit
+from ._labels import check_label_types
 from ._validation import validate_data
 from .nn import losses
 
@@ -28,6 +29,7 @@ class NetworkClassifierMixin(ClassifierMixin):
     def _validate_input(self, X, y, incremental, reset):
         X, y = validate_data(self, X, y, multi_output=True, reset=reset,
                              **self._x_validation())
+        check_label_types(y)
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         if not hasattr(self, "classes_") or (not self.warm_start and not incremental):
@@ -100,6 +102,7 @@ class NetworkClassifierMixin(ClassifierMixin):
             self._validate_params()
             if classes is None:
                 raise ValueError("classes must be passed on the first call to partial_fit.")
+            check_label_types(classes)
             # A multilabel indicator y defines its label columns itself (as in scikit-learn).
             self._set_classes(y if type_of_target(y).startswith("multilabel") else classes)
             self.classes_ = unique_labels(classes)

@@ -7,6 +7,11 @@ remaining scores incrementally (one matrix-vector product), and goes on from the
 result is the per-sample rule, up to floating-point rounding. L1 and elastic-net
 penalties touch every weight at every sample, so :func:`_fit_samples` runs them sample
 by sample.
+
+Two rules share the kernel. ``step="heaviside"`` is the textbook's: update
+``eta * (t - a) * x`` on a mistake, then shrink the weights. ``step="sign"`` is
+scikit-learn's Perceptron (SGD on the hinge loss with threshold 0): shrink the weights,
+then add ``eta * y * x`` whenever ``y * z <= 0``; :mod:`sknn._perceptron_sgd` runs it.
 """
 
 import numpy as np
@@ -41,7 +46,18 @@ def _criterion(Z, P, C):
     return float(np.sum(C * np.maximum(0.0, np.where(P, -Z, Z))))
 
 
-def _fit_chunk(W, b, Xc, P, C, eta, decay, step, fit_intercept):
+def _update(Z, P, T, etaC, step):
+    """Each unit's update factor for one row (zero where the unit was right).
+
+    Textbook (heaviside): eta * (t - a). scikit-learn (sign): eta * y on every y * z <= 0,
+    a tie included, where the textbook's ``t - sign(z)`` would double a wrong sign's step.
+    """
+    if step == "sign":
+        return etaC * T * _wrong(Z, P, step)
+    return etaC * (T - _step_output(Z, step))
+
+
+def _fit_chunk(W, b, Xc, P, C, eta, decay, step, fit_intercept, intercept_scale=1.0):
     """Apply the per-sample rule to the rows of ``Xc`` in order; update W, b in place.
 
     Parameters
@@ -57,15 +73,18 @@ def _fit_chunk(W, b, Xc, P, C, eta, decay, step, fit_intercept):
     decay : float
         L2 shrink factor applied to W after every sample (1.0 for none).
     step : {"heaviside", "sign"}
+        The textbook's rule (shrink after the update) or scikit-learn's (before it).
     fit_intercept : bool
+    intercept_scale : float, default=1.0
+        Multiplies the intercept's updates (scikit-learn uses 0.01 for sparse X).
 
     Returns
     -------
-    loss : float
-        Perceptron criterion summed over the chunk, each sample scored with the
-        weights it met.
+    Z : ndarray of shape (m, n_units)
+        The scores each sample met, before its own update.
     """
     m = Xc.shape[0]
+    lag = 0 if step == "sign" else 1  # sklearn shrinks W before adding the update
     powers = decay ** np.arange(m + 1)  # row j meets decay**j * W plus later updates
     decays = decay != 1.0
     Z = _dense(Xc @ W.T)
@@ -74,28 +93,42 @@ def _fit_chunk(W, b, Xc, P, C, eta, decay, step, fit_intercept):
     Z += b
     T, sparse, n_units = _targets(P, step), sp.issparse(Xc), W.shape[0]
     etaC = eta * C
+    # scikit-learn's rule without decay: near-ties are decided with its own arithmetic
+    exact = step == "sign" and not decays
+    margin = _tie_margins(Xc, W, b, etaC, intercept_scale) if exact else None
     rows, errors = [], []
     start = 0
     # Hot loop: one iteration per mistake, so keep it to a dozen NumPy calls.
     while start < m:
         # row-major: the first wrong (row, unit) pair lies in the first row with a mistake
-        bad = _wrong(Z[start:], P[start:], step).ravel()
+        bad = _wrong(Z[start:], P[start:], step)
+        if exact:
+            bad |= np.abs(Z[start:]) <= margin[start:, None]
+        bad = bad.ravel()
         k = bad.argmax()  # first True, or 0 when there is none
         if not bad[k]:
             break
         i = start + k // n_units
-        e = etaC[i] * (T[i] - _step_output(Z[i], step))  # (n_units,)
-        rows.append(i)
-        errors.append(e)
+        if exact:
+            Z[i] = _exact_scores(W, b, Xc, i)
+            if not _wrong(Z[i], P[i], step).any():
+                start = i + 1
+                continue
+        e = _update(Z[i], P[i], T[i], etaC[i], step)  # (n_units,)
+        if exact:
+            _add_outer(W, e, Xc, i)  # now, in sample order, as scikit-learn rounds
+        else:
+            rows.append(i)
+            errors.append(e)
         if fit_intercept:
-            b += e
+            b += intercept_scale * e
         if i + 1 < m:
-            # row j > i meets W + decay**(j - i) * e x_i^T, so its scores move by that . x_j
+            # row j > i meets W + decay**(j - i - 1 + lag) * e x_i^T: its scores move by that . x_j
             g = _dense(Xc[i + 1 :] @ Xc[i : i + 1].T).ravel() if sparse else Xc[i + 1 :] @ Xc[i]
             if decays:
-                g *= powers[1 : m - i]
+                g *= powers[lag : m - i - 1 + lag]
             if fit_intercept:
-                g += 1.0  # the bias input x_0 = 1 of every later row
+                g += intercept_scale  # the bias input x_0 = 1 of every later row
             Z[i + 1 :] += g[:, None] * e
         start = i + 1
     if decays:
@@ -103,32 +136,78 @@ def _fit_chunk(W, b, Xc, P, C, eta, decay, step, fit_intercept):
     if rows:
         E = np.array(errors)
         if decays:
-            E *= powers[m - np.array(rows)][:, None]
+            E *= powers[m - 1 + lag - np.array(rows)][:, None]
         W += _dense(Xc[rows].T @ E).T
-    return _criterion(Z, P, C)
+    return Z
+
+
+def _tie_margins(Xc, W, b, etaC, intercept_scale):
+    """Per row, a bound far above the rounding error of its incrementally updated score.
+
+    A score within it of 0 may have its sign decided by rounding; it is recomputed the
+    way scikit-learn computes it (:func:`_exact_scores`). The bound grows W and b by the
+    largest update every row of the chunk could make; 1e-9 leaves a wide margin over
+    float64's 1e-16 for the chunk's few dozen accumulated terms.
+    """
+    norms = np.sqrt(_dense(Xc.multiply(Xc).sum(axis=1)).ravel() if sp.issparse(Xc)
+                    else np.einsum("ij,ij->i", Xc, Xc))  # fmt: skip
+    step = np.abs(etaC).max(initial=0.0)
+    w_bound = np.linalg.norm(W) + step * norms.sum()
+    b_bound = np.abs(b).max(initial=0.0) + step * Xc.shape[0] * intercept_scale
+    return 1e-9 * (norms * w_bound + b_bound + 1e-300)
+
+
+def _exact_scores(W, b, Xc, i):
+    """Row ``i``'s scores as scikit-learn computes them: products summed left to right."""
+    if sp.issparse(Xc):
+        span = slice(Xc.indptr[i], Xc.indptr[i + 1])
+        products = W[:, Xc.indices[span]] * Xc.data[span]
+    else:
+        products = W * Xc[i]
+    if products.shape[1] == 0:
+        return b.copy()
+    return np.cumsum(products, axis=1)[:, -1] + b
+
+
+def _add_outer(W, e, Xc, i):
+    """W += e x_i^T, for a dense or CSR row."""
+    if sp.issparse(Xc):
+        span = slice(Xc.indptr[i], Xc.indptr[i + 1])
+        W[:, Xc.indices[span]] += np.outer(e, Xc.data[span])
+    else:
+        W += np.outer(e, Xc[i])
 
 
 def _fit_samples(W, b, X, P, C, eta, decay, l1, step, fit_intercept):
-    """The rule one sample at a time (used when an L1 penalty changes W at every step).
+    """The textbook's rule one sample at a time (when an L1 penalty changes W at every step).
 
-    Same parameters as :func:`_fit_chunk`, plus ``l1``: after the L2 shrink, every
-    weight moves ``l1`` towards zero, stopping at zero (soft thresholding).
+    Same parameters as :func:`_fit_chunk` (heaviside only), plus ``l1``: after the L2
+    shrink, every weight moves ``l1`` towards zero, stopping at zero (soft thresholding).
+    Returns the scores each sample met, as :func:`_fit_chunk` does.
     """
-    T, loss = _targets(P, step), 0.0
+    T, Z = _targets(P, step), np.empty(P.shape)
     for i in range(X.shape[0]):
         x = _dense(X[i : i + 1]).ravel()
-        z = W @ x + b
-        loss += _criterion(z, P[i], C[i])
+        z = Z[i] = W @ x + b
         if _wrong(z, P[i], step).any():
-            e = eta * C[i] * (T[i] - _step_output(z, step))
+            e = _update(z, P[i], T[i], eta * C[i], step)
             W += np.outer(e, x)
             if fit_intercept:
                 b += e
         W *= decay
         np.copysign(np.maximum(np.abs(W) - l1, 0.0), W, out=W)
-    return loss
+    return Z
 
 
 def _dense(A):
     """A product's result as an ndarray (sparse products may return matrices)."""
     return A.toarray() if sp.issparse(A) else np.asarray(A)
+
+
+def _accuracy(Z, P, indicator):
+    """Share of samples whose decoded prediction is right (all units for indicator y)."""
+    if indicator:
+        return float(np.mean(((Z > 0) == P).all(axis=1)))
+    if P.shape[1] == 1:
+        return float(np.mean((Z[:, 0] > 0) == P[:, 0]))
+    return float(np.mean(np.argmax(Z, axis=1) == np.argmax(P, axis=1)))

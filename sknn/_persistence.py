@@ -21,6 +21,7 @@ import importlib
 import pkgutil
 import warnings
 
+import numpy as np
 import sklearn
 
 #: Attributes that belong to a running fit, never to a saved model: scikit-learn's
@@ -88,6 +89,54 @@ class PersistenceMixin:
         if saved != current:
             warnings.warn(SknnVersionWarning(type(self).__name__, saved, current))
         super().__setstate__(state)
+        problem = self._loaded_state_problem()
+        if problem:
+            raise ValueError(
+                f"The saved {type(self).__name__} is corrupt: {problem}. Load an intact copy "
+                "of the file or refit the model."
+            )
+
+    def _loaded_state_problem(self):
+        """What is wrong with the fitted state just loaded (a network's weights), or None.
+
+        Checks that the weights are finite floating-point numbers whose shapes fit the
+        architecture, by passing one row of zeros through the network.
+        """
+        network = vars(self).get("network_")
+        if network is None:
+            return None
+        problem = vars(network).pop("_load_error", None)
+        if problem:
+            return problem
+        return weights_problem("network weights", network.params) or _shape_problem(self, network)
+
+
+def weights_problem(name, values):
+    """What keeps ``values`` from being finite floating-point weights, or None."""
+    if not isinstance(values, np.ndarray) or values.dtype.kind != "f":
+        kind = values.dtype if isinstance(values, np.ndarray) else type(values).__name__
+        return f"its {name} are not floating-point numbers (got {kind})"
+    bad = values.size - int(np.isfinite(values).sum())
+    if bad:
+        return f"{bad} of its {values.size} {name} are NaN or infinite"
+    return None
+
+
+def _shape_problem(estimator, network):
+    """What keeps one row of zeros from passing through ``network`` as fitted, or None."""
+    try:
+        with np.errstate(all="ignore"):
+            out = network.forward(np.zeros((1, *network.input_shape), network.params.dtype))
+    except (ValueError, TypeError, IndexError, AttributeError) as exc:
+        return f"its layers' weight shapes do not fit together ({exc})"
+    finally:
+        network.clear_buffers()
+    expected = (1, *network.output_shape)
+    n_outputs = getattr(estimator, "n_outputs_", expected[-1])
+    if out.shape != expected or expected[-1] != n_outputs:
+        return (f"its network outputs shape {out.shape[1:]} per sample where the model "
+                f"needs {n_outputs} outputs")
+    return None
 
 
 def _sknn_estimator_classes():

@@ -22,6 +22,8 @@ from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
 
 from ._base import NETWORK_PARAMETER_CONSTRAINTS, BaseNetwork
 from ._classifier import NetworkClassifierMixin
+from ._labels import check_label_types
+from ._weights import as_weights
 from .mlp import MLPClassifier
 from .nn.layers import Dense
 
@@ -294,10 +296,9 @@ class LogicGateNeuron(NetworkClassifierMixin, BaseNetwork):
         -------
         neuron : LogicGateNeuron
         """
-        coef = np.asarray(coef, dtype=np.float64)
-        if coef.ndim != 1 or coef.size == 0:
-            raise ValueError(f"coef must be a non-empty 1-D array of weights "
-                             f"(theta1, theta2, ...); got shape {coef.shape}.")
+        coef = as_weights(coef, "coef (theta1, theta2, ...)", ndim=1)
+        intercept = float(as_weights(intercept, "intercept (theta0)", ndim=0))
+        check_label_types(classes)
         classes = np.asarray(classes)
         if classes.shape != (2,) or classes[0] == classes[1]:
             raise ValueError(f"classes must be two distinct labels; got {classes.tolist()}.")

@@ -5,9 +5,21 @@ sknn's own classes (:data:`TRUSTED_TYPES`) besides the NumPy, SciPy and
 scikit-learn types skops trusts by default. A file naming any other type is
 refused with :class:`skops.io.exceptions.UntrustedTypesFoundException`.
 
+Training-time callbacks are not saved. :func:`save` writes the model without the
+callbacks attached with ``set_callbacks`` (scikit-learn's ``ProgressBar`` and
+``ScoringMonitor``, sknn's :mod:`sknn.callbacks`), on the estimator and on any
+Pipeline or search around it, so a saved model loads whatever callbacks its fit ran
+with. They belong to a run, not to the model: they hold open files, listener
+addresses and the authentication keys of scikit-learn's progress and scoring
+listeners, none of which should travel in a model file or means anything in another
+process. The estimator you pass keeps its callbacks; set them again on a loaded model
+before refitting it. (Trusting scikit-learn's callback classes instead would keep them
+loadable, but would write those keys into the file.)
+
 pickle and joblib, by contrast, *execute* what the file says on load; use them only
-for files you made yourself or received from someone you trust. See
-:mod:`sknn._persistence` for the details. Requires ``pip install sknn[persist]``.
+for files you made yourself or received from someone you trust. They save the
+callbacks with the model. See :mod:`sknn._persistence` for the details. Requires
+``pip install sknn[persist]``.
 
 Examples
 --------
@@ -22,6 +34,10 @@ Examples
 >>> (load(path).predict(X) == clf.predict(X)).all()
 np.True_
 """
+
+import copy
+
+from sklearn.base import BaseEstimator
 
 from ._persistence import SknnVersionWarning, trusted_types
 
@@ -51,7 +67,54 @@ def save(estimator, path):
     path : str or path-like
         Conventionally ending in ``.skops``.
     """
-    _skops_io().dump(estimator, path)
+    _skops_io().dump(_without_fit_callbacks(estimator), path)
+
+
+_CALLBACKS = "_skl_callbacks"  # where scikit-learn's set_callbacks keeps them
+
+
+def _without_fit_callbacks(estimator):
+    """``estimator`` itself, or a deep copy of it whose estimators carry no callbacks.
+
+    Parameters
+    ----------
+    estimator : estimator instance
+        Possibly a Pipeline or search holding other estimators.
+
+    Returns
+    -------
+    estimator : estimator instance
+    """
+    holders = _callback_holders(estimator, set())
+    if not holders:
+        return estimator
+    # the callbacks are not copied (they may hold open files or sockets): deepcopy takes
+    # the memo's None for each of their lists, and the attribute is then removed
+    memo = {id(vars(holder)[_CALLBACKS]): None for holder in holders}
+    copied = copy.deepcopy(estimator, memo)
+    for holder in _callback_holders(copied, set()):
+        del holder.__dict__[_CALLBACKS]
+    return copied
+
+
+def _callback_holders(obj, seen):
+    """Every estimator in ``obj`` (through lists, tuples, dicts and estimators' attributes)
+    with callbacks set."""
+    if id(obj) in seen:
+        return []
+    seen.add(id(obj))
+    if isinstance(obj, (list, tuple)):
+        children, found = obj, []
+    elif isinstance(obj, dict):
+        children, found = list(obj.values()), []
+    elif isinstance(obj, BaseEstimator):
+        children = [value for name, value in vars(obj).items() if name != _CALLBACKS]
+        found = [obj] if _CALLBACKS in vars(obj) else []
+    else:
+        return []
+    for child in children:
+        found += _callback_holders(child, seen)
+    return found
 
 
 def load(path, trusted=()):

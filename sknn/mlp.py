@@ -8,7 +8,9 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._base import NETWORK_PARAMETER_CONSTRAINTS, BaseNetwork
 from ._classifier import NetworkClassifierMixin
+from ._labels import check_label_types
 from ._regressor import REGRESSION_LOSSES, NetworkRegressorMixin
+from ._weights import check_layer_weights
 from .nn import initializers
 from .nn.layers import Activation, BatchNormalization, Dense, Dropout, SkipConcat
 
@@ -190,17 +192,21 @@ class _MLPMixin:
     def _from_weights(cls, coefs, intercepts, params, set_targets):
         """Build a fitted estimator around given weights; ``set_targets(est)`` sets the
         target encoding and returns the number of output units."""
-        dtype = np.result_type(np.asarray(coefs[0]).dtype, np.float32)
-        coefs = [np.asarray(c, dtype=dtype) for c in coefs]
+        coefs, intercepts = check_layer_weights(coefs, intercepts)
+        dtype = np.result_type(coefs[0].dtype, np.float32)
         est = cls(hidden_layer_sizes=tuple(c.shape[1] for c in coefs[:-1]), **params)
         est._validate_params()
         n_outputs = set_targets(est)
-        if len(coefs) != len(intercepts) or coefs[-1].shape[1] != n_outputs:
-            raise ValueError("coefs and intercepts need one array per layer, and the last "
-                             f"layer {n_outputs} output unit(s)")
+        if coefs[-1].shape[1] != n_outputs:
+            raise ValueError(f"coefs[{len(coefs) - 1}] has {coefs[-1].shape[1]} output units "
+                             f"(columns), but the last layer needs {n_outputs}")
         est.n_features_in_ = coefs[0].shape[0]
         est._initialize((coefs[0].shape[0],), np.zeros((1, n_outputs)), dtype,
                         np.random.RandomState(0))
+        for i, (layer, coef) in enumerate(zip(est._dense_layers(), coefs)):
+            if coef.shape != layer.params["W"].shape:  # e.g. widths that do not chain
+                raise ValueError(f"coefs[{i}] has shape {coef.shape}, but layer {i} of this "
+                                 f"architecture needs {layer.params['W'].shape}")
         est.coefs_, est.intercepts_ = coefs, intercepts
         est._publish_state()
         return est
@@ -271,6 +277,7 @@ class MLPClassifier(_MLPMixin, NetworkClassifierMixin, BaseNetwork):
         clf : MLPClassifier
         """
         def set_targets(est):
+            check_label_types(classes)
             est._set_classes(np.asarray(classes))
             return 1 if len(est.classes_) == 2 else len(est.classes_)
 

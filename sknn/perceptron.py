@@ -8,24 +8,31 @@ Weights change only on mistakes, which makes an exact fast kernel possible: see
 :mod:`sknn._perceptron_kernel`.
 """
 
-import warnings
 from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state, compute_class_weight
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
     _check_sample_weight,
     check_is_fitted,
     column_or_1d,
 )
 
-from ._perceptron_kernel import CHUNK, _dense, _fit_chunk, _fit_samples
-from ._persistence import PersistenceMixin
+from ._labels import check_label_types
+from ._perceptron_checks import (
+    _abs_max,
+    _check_scores_finite,
+    _checked_copy,
+    _classes_of,
+    _indicator_flags,
+    _warn_max_iter,
+)
+from ._perceptron_kernel import CHUNK, _accuracy, _criterion, _dense, _fit_chunk, _fit_samples
+from ._perceptron_sgd import SCALE_HINT, fit_units
+from ._persistence import PersistenceMixin, weights_problem
 from ._validation import validate_data
 
 __all__ = ["ThresholdPerceptron"]
@@ -82,8 +89,17 @@ class ThresholdPerceptron(PersistenceMixin, ClassifierMixin, BaseEstimator):
     warm_start : bool, default=False
         Start ``fit`` from the previous solution.
     step : {"heaviside", "sign"}, default="heaviside"
-        Heaviside: a = 1 if z > 0 else 0, targets 0/1. Sign: a = sign(z) in
-        {-1, 0, +1}, targets -1/+1 (an update on a mistake is then 2 * eta * x).
+        Heaviside: the textbook's rule, a = 1 if z > 0 else 0, targets 0/1. Sign:
+        :class:`sklearn.linear_model.Perceptron`'s rule, targets y = -1/+1, add
+        ``eta0 * y * x`` whenever ``y * z <= 0`` (ties included), penalties shrink before
+        the update, each unit fitted one-vs-rest with scikit-learn's seeds, shuffling,
+        stopping and early-stopping split (see :mod:`sknn._perceptron_sgd`). It gives
+        scikit-learn's ``coef_``, ``intercept_``, ``n_iter_`` and ``t_`` for float64 X
+        (float32 X is trained in float64, where scikit-learn stays in float32).
+        Without a penalty, scores near 0 are recomputed with scikit-learn's arithmetic,
+        so ties on data such as iris are decided as it decides them; with a penalty,
+        scikit-learn stores the weights as a scale times a vector, and a score exactly
+        0 up to rounding could in principle be decided differently.
     init : {"zeros", "ones", "random"}, default="zeros"
         Initial weights and intercepts; "random" draws them from N(0, 0.01**2).
 
@@ -191,16 +207,24 @@ class ThresholdPerceptron(PersistenceMixin, ClassifierMixin, BaseEstimator):
         self : ThresholdPerceptron
         """
         self._validate_params()
-        X, P, C = self._prepare(X, y, sample_weight, reset=True)
+        X, P, C, sw = self._prepare(X, y, sample_weight, reset=True)
         rng = check_random_state(self.random_state)
         keep = self.warm_start and hasattr(self, "coef_")
-        W, b = (self.coef_.copy(), self.intercept_.copy()) if keep else self._initial(X, P, rng)
+        W, b = self._previous(X, P) if keep else self._initial(X, P, rng)
         W, b = self._override(W, b, coef_init, intercept_init)
-        validation = None
-        if self.early_stopping:
-            X, P, C, validation = self._split(X, P, C, rng)
-        self.t_ = 1
-        self.n_iter_ = self._epochs(W, b, X, P, C, rng, validation)
+        # overflow is checked on the results below; numpy's own warnings stay inside
+        with np.errstate(over="ignore", invalid="ignore"):
+            if self.step == "sign":  # scikit-learn's Perceptron, step by step
+                self.n_iter_ = fit_units(self, W, b, X, P, C, sw, self.max_iter)
+                self.t_ = 1 + self.n_iter_ * X.shape[0]
+            else:
+                Xt, Pt, Ct, validation = self._split(X, P, C, rng) if self.early_stopping else (
+                    X, P, C, None)  # fmt: skip
+                self.t_ = 1
+                self.n_iter_ = self._epochs(W, b, Xt, Pt, Ct, rng, validation)
+            _check_scores_finite(X, W, b)
+        if self.tol is not None and self.n_iter_ == self.max_iter:
+            _warn_max_iter(self.max_iter)
         self.coef_, self.intercept_ = W, b
         return self
 
@@ -224,17 +248,26 @@ class ThresholdPerceptron(PersistenceMixin, ClassifierMixin, BaseEstimator):
             self._validate_params()
             if classes is None and np.ndim(y) == 1:
                 raise ValueError("classes must be passed on the first call to partial_fit")
+            if self.early_stopping:  # scikit-learn's sentence
+                raise ValueError("early_stopping should be False with partial_fit")
         if self.class_weight == "balanced":
             raise ValueError(
                 "class_weight='balanced' needs all of y at once; use fit, or pass "
                 "class_weight as a dict of {class: weight} for partial_fit."
             )
-        X, P, C = self._prepare(X, y, sample_weight, reset=first, classes=classes)
+        X, P, C, sw = self._prepare(X, y, sample_weight, reset=first, classes=classes)
         rng = check_random_state(self.random_state)
         if first:
             self.coef_, self.intercept_ = self._initial(X, P, rng)
             self.t_ = 1
-        self._epoch(self.coef_, self.intercept_, X, P, C, rng)
+        W, b = self.coef_.copy(), self.intercept_.copy()  # kept unless the epoch succeeds
+        with np.errstate(over="ignore", invalid="ignore"):
+            if self.step == "sign":
+                fit_units(self, W, b, X, P, C, sw, max_iter=1)
+            else:
+                self._epoch(W, b, X, P, C, rng)
+            _check_scores_finite(X, W, b)
+        self.coef_, self.intercept_ = W, b
         self.t_ += X.shape[0]
         self.n_iter_ = 1
         return self
@@ -253,7 +286,13 @@ class ThresholdPerceptron(PersistenceMixin, ClassifierMixin, BaseEstimator):
         """
         check_is_fitted(self)
         X = validate_data(self, X, accept_sparse="csr", dtype=np.float64, reset=False)
-        Z = _dense(X @ self.coef_.T) + self.intercept_
+        with np.errstate(over="ignore", invalid="ignore"):
+            Z = _dense(X @ self.coef_.T) + self.intercept_
+        if not np.isfinite(Z).all():
+            raise ValueError(
+                f"X has values too large for this model (|X| up to {_abs_max(X):.3g}): the "
+                "decision scores overflow. Scale X as the training data was scaled."
+            )
         return Z.ravel() if Z.shape[1] == 1 and not self._indicator else Z
 
     def predict(self, X):
@@ -275,12 +314,29 @@ class ThresholdPerceptron(PersistenceMixin, ClassifierMixin, BaseEstimator):
             return self.classes_[(Z > 0).astype(np.intp)]
         return self.classes_[np.argmax(Z, axis=1)]
 
+    def _loaded_state_problem(self):
+        """What is wrong with a loaded coef_/intercept_ (finite floats, shapes), or None."""
+        if "coef_" not in vars(self):
+            return None
+        W, b = self.coef_, self.intercept_
+        problem = weights_problem("coef_ values", W) or weights_problem("intercept_ values", b)
+        if problem:
+            return problem
+        n_classes = len(getattr(self, "classes_", ()))
+        units = n_classes if getattr(self, "_indicator", False) or n_classes > 2 else 1
+        expected = ((units, getattr(self, "n_features_in_", -1)), (units,))
+        if (W.shape, b.shape) != expected:
+            return (f"coef_ and intercept_ have shapes {W.shape} and {b.shape}, where "
+                    f"{n_classes} classes and n_features_in_ need {expected[0]} and {expected[1]}")
+        return None
+
     # -- helpers ----------------------------------------------------------------------
     def _prepare(self, X, y, sample_weight, reset, classes=None):
-        """Validate X, y; return X, positive-target flags P and update weights C."""
+        """Validate X, y; return X, positive-target flags P, update weights C and sample weights."""
         X, y = validate_data(
             self, X, y, accept_sparse="csr", dtype=np.float64, multi_output=True, reset=reset
         )
+        check_label_types(y)
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)  # one column is 1-D labels, with sklearn's warning
         if reset:
@@ -293,11 +349,13 @@ class ThresholdPerceptron(PersistenceMixin, ClassifierMixin, BaseEstimator):
             if self._indicator:
                 raise ValueError("class_weight needs 1-D class labels y, not an indicator matrix")
             cw = compute_class_weight(self.class_weight, classes=self.classes_, y=y)
+            if not np.isfinite(cw).all():
+                raise ValueError(f"class_weight must hold finite numbers; got {self.class_weight!r}")
             # one-vs-rest: a unit weights its positive samples by its class's weight
             C *= cw[np.searchsorted(self.classes_, y)][:, None] if P.shape[1] == 1 else (
                 np.where(P, cw, 1.0)
             )
-        return X, P, C
+        return X, P, C, sw
 
     def _positive_targets(self, y):
         """Bool array of shape (n_samples, n_units): which units should fire."""
@@ -326,6 +384,21 @@ class ThresholdPerceptron(PersistenceMixin, ClassifierMixin, BaseEstimator):
             fill = 1.0 if self.init == "ones" else 0.0
             W, b = np.full(shape, fill), np.full(shape[0], fill)
         return W, b if self.fit_intercept else np.zeros(shape[0])
+
+    def _previous(self, X, P):
+        """Copies of the last fit's (W, b) for ``warm_start``; ValueError when X and y need
+        another shape (other number of features, or of output units)."""
+        shape = (P.shape[1], X.shape[1])
+        if self.coef_.shape != shape:
+            # scikit-learn's sentence: its multiclass and binary paths word it differently
+            sklearn = ("Provided ``coef_`` does not match dataset." if shape[0] > 1 else
+                       "Provided coef_init does not match dataset.")  # fmt: skip
+            raise ValueError(
+                f"{sklearn} warm_start=True continues the previous fit, whose coef_ has shape "
+                f"{self.coef_.shape} (output units, features), but this X and y need {shape}. "
+                "Fit with warm_start=False to start afresh."
+            )
+        return self.coef_.copy(), self.intercept_.copy()
 
     def _override(self, W, b, coef_init, intercept_init):
         """(W, b) replaced by copies of the given initial values, shapes checked."""
@@ -362,12 +435,6 @@ class ThresholdPerceptron(PersistenceMixin, ClassifierMixin, BaseEstimator):
                 print(f"-- Epoch {epoch}: mean loss {loss:.6f}, |W| {np.linalg.norm(W):.4g}")
             if stale >= self.n_iter_no_change:
                 return epoch
-        if self.tol is not None:
-            warnings.warn(
-                f"ThresholdPerceptron stopped at max_iter={self.max_iter} epochs before "
-                "converging; raise max_iter or tol.",
-                ConvergenceWarning,
-            )
         return self.max_iter
 
     def _epoch(self, W, b, X, P, C, rng):
@@ -380,54 +447,18 @@ class ThresholdPerceptron(PersistenceMixin, ClassifierMixin, BaseEstimator):
         args = (self.eta0, decay)
         if l1 > 0:
             X, P, C = X[order], P[order], C[order]
-            loss = _fit_samples(W, b, X, P, C, *args, l1, self.step, self.fit_intercept)
+            Z = _fit_samples(W, b, X, P, C, *args, l1, self.step, self.fit_intercept)
+            loss = _criterion(Z, P, C)
         else:
             chunks = (order[s : s + CHUNK] for s in range(0, X.shape[0], CHUNK))
             loss = sum(
-                _fit_chunk(W, b, X[c], P[c], C[c], *args, self.step, self.fit_intercept)
+                _criterion(_fit_chunk(W, b, X[c], P[c], C[c], *args, self.step,
+                                      self.fit_intercept), P[c], C[c])
                 for c in chunks
-            )
+            )  # fmt: skip
         if not (np.isfinite(W).all() and np.isfinite(b).all()):
-            raise ValueError("weights overflowed; scale X (e.g. StandardScaler) or lower eta0")
+            raise ValueError(
+                f"Floating-point under-/overflow occurred in training. {SCALE_HINT} "
+                "Or lower eta0."
+            )
         return loss
-
-
-def _classes_of(y, classes):
-    """Sorted class labels of 1-D y (or ``classes``), or output indices for 2-D y."""
-    if y.ndim == 2:
-        return np.arange(y.shape[1])
-    check_classification_targets(y)
-    labels = np.unique(y) if classes is None else np.unique(np.asarray(classes))
-    if labels.size < 2:
-        raise ValueError(
-            f"ThresholdPerceptron needs samples of at least 2 classes; got 1 class: {labels.tolist()}"
-        )
-    return labels
-
-
-def _indicator_flags(y):
-    """True where a 0/1 indicator matrix holds 1; ValueError for any other value."""
-    values = np.unique(y)
-    if values.dtype.kind not in "biuf" or not np.isin(values, [0, 1]).all():
-        raise ValueError(
-            "a 2-D y must be a 0/1 indicator matrix (one column per output unit); "
-            f"found values {values[:10].tolist()}"
-        )
-    return y == 1
-
-
-def _checked_copy(value, shape, name):
-    """A float64 copy of ``value``, or ValueError when its shape is not ``shape``."""
-    value = np.array(value, dtype=np.float64)
-    if value.shape != shape:
-        raise ValueError(f"{name} has shape {value.shape}, expected {shape}")
-    return value
-
-
-def _accuracy(Z, P, indicator):
-    """Share of samples whose decoded prediction is right (all units for indicator y)."""
-    if indicator:
-        return float(np.mean(((Z > 0) == P).all(axis=1)))
-    if P.shape[1] == 1:
-        return float(np.mean((Z[:, 0] > 0) == P[:, 0]))
-    return float(np.mean(np.argmax(Z, axis=1) == np.argmax(P, axis=1)))

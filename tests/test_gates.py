@@ -60,7 +60,7 @@ def test_unknown_gate_name_lists_valid_names():
 
 
 def test_from_weights_rejects_bad_shapes():
-    with pytest.raises(ValueError, match="coef must be a non-empty 1-D array"):
+    with pytest.raises(ValueError, match=r"coef \(theta1, theta2, ...\) must be a 1-D array"):
         LogicGateNeuron.from_weights([[1.0, 2.0]], 0.0)
     with pytest.raises(ValueError, match="classes must be two distinct labels"):
         LogicGateNeuron.from_weights([1.0], 0.0, classes=[0, 1, 2])

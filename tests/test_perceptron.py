@@ -62,13 +62,28 @@ def test_worked_example_holds_exactly():
 
 
 def naive_rule(X, P, epochs, eta=1.0, step="heaviside", decay=1.0, l1=0.0, orders=None):
-    """The textbook's rule, literally: one sample at a time, every unit, x_0 = 1."""
+    """The rule, literally: one sample at a time, every unit, x_0 = 1.
+
+    heaviside: the textbook's update, then shrink and soft-threshold. sign: scikit-learn's
+    Perceptron: shrink, add eta * y * x where y * z <= 0, then the cumulative L1 penalty.
+    """
     W, b = np.zeros((P.shape[1], X.shape[1])), np.zeros(P.shape[1])
     T = np.where(P, 1.0, -1.0 if step == "sign" else 0.0)
+    owed, had = 0.0, np.zeros_like(W)  # sign's L1: shrink owed so far, and had per weight
     for epoch in range(epochs):
         for i in range(len(X)) if orders is None else orders[epoch]:
             z = W @ X[i] + b
-            a = np.sign(z) if step == "sign" else (z > 0) * 1.0
+            if step == "sign":
+                e = eta * T[i] * (T[i] * z <= 0)
+                W = decay * W + np.outer(e, X[i])
+                b += e
+                owed += l1
+                old = W.copy()
+                W = np.where(old > 0, np.maximum(0.0, old - (owed + had)),
+                             np.where(old < 0, np.minimum(0.0, old + (owed - had)), old))
+                had += W - old
+                continue
+            a = (z > 0) * 1.0
             W += eta * np.outer(T[i] - a, X[i])  # zero where the unit was right
             b += eta * (T[i] - a)
             W *= decay
@@ -284,3 +299,61 @@ def test_worked_example_script_runs(capsys):
     out = capsys.readouterr().out
     assert "(agrees: True)" in out
     assert "training accuracy (both units right): 1.00" in out
+
+
+# -- hostile input (issue 9) -----------------------------------------------------------
+def sklearn_message(estimator, *fits):
+    """The message of the ValueError scikit-learn's estimator raises on the last fit."""
+    for X, y in fits[:-1]:
+        fit_quietly(estimator, X, y)
+    with pytest.raises(ValueError) as info:
+        fit_quietly(estimator, *fits[-1])
+    return str(info.value).strip()
+
+
+@pytest.mark.parametrize("step", ["heaviside", "sign"])
+@pytest.mark.parametrize("case", ["fewer features", "fewer classes", "more classes"])
+def test_warm_start_with_other_shapes_raises_sklearn_error(step, case):
+    from sklearn.linear_model import Perceptron
+
+    X, y = load_iris(return_X_y=True)
+    first, second = {
+        "fewer features": ((X, y), (X[:, :3], y)),
+        "fewer classes": ((X, y), (X[:100], y[:100])),
+        "more classes": ((X[:100], y[:100]), (X, y)),
+    }[case]
+    expected = sklearn_message(Perceptron(warm_start=True, max_iter=5), first, second)
+    model = fit_quietly(ThresholdPerceptron(warm_start=True, max_iter=5, step=step), *first)
+    with pytest.raises(ValueError, match="warm_start=False") as info:
+        fit_quietly(model, *second)
+    assert expected in str(info.value)
+
+
+@pytest.mark.parametrize("step", ["heaviside", "sign"])
+def test_huge_X_never_gives_inf_scores(step):
+    X, y = load_iris(return_X_y=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no numpy RuntimeWarning reaches the user
+        with pytest.raises(ValueError, match="overflow on the training X.*StandardScaler"):
+            ThresholdPerceptron(step=step, max_iter=5, tol=None).fit(X * 1e200, y)
+        model = ThresholdPerceptron(step=step, max_iter=5, tol=None).fit(X, y)
+        with pytest.raises(ValueError, match="X has values too large"):
+            model.decision_function(X * 1e307)
+        with pytest.raises(ValueError, match="X has values too large"):
+            model.predict(X * 1e307)
+
+
+@pytest.mark.parametrize("weight", [np.nan, np.inf])
+def test_non_finite_class_weight_is_named(weight):
+    X, y = load_iris(return_X_y=True)
+    with pytest.raises(ValueError, match="class_weight must hold finite numbers"):
+        ThresholdPerceptron(class_weight={0: weight}).fit(X, y)
+
+
+def test_failed_partial_fit_keeps_the_previous_weights():
+    X, y = load_iris(return_X_y=True)
+    model = ThresholdPerceptron().partial_fit(X, y, classes=[0, 1, 2])
+    before = model.coef_.copy()
+    with pytest.raises(ValueError, match="overflow"):
+        model.partial_fit(X * 1e200, y)
+    np.testing.assert_array_equal(model.coef_, before)

@@ -3,6 +3,21 @@
 import numpy as np
 
 
+def _layout_problem(params, layout):
+    """What keeps a loaded flat buffer from holding the layers' parameters, or None."""
+    if not isinstance(params, np.ndarray) or params.ndim != 1:
+        return f"the parameter buffer is not a 1-D array (got {type(params).__name__} " \
+               f"of shape {np.shape(params)})"  # fmt: skip
+    start = 0
+    for layer, name, first, stop, shape in layout:
+        if first != start or stop - first != int(np.prod(shape, dtype=np.int64)):
+            return f"the layout of {type(layer).__name__} parameter {name!r} is inconsistent"
+        start = stop
+    if params.size != start:
+        return f"the parameter buffer holds {params.size} values where the layers need {start}"
+    return None
+
+
 def _leaves(layers):
     """Every layer that owns parameters or state, containers expanded, in order."""
     for layer in layers:
@@ -127,6 +142,10 @@ class Sequential:
             self.dtype = np.dtype(self.dtype)
         if self.__dict__.get("_layout") is not None:
             self.grads = np.zeros_like(self.params)
+            problem = _layout_problem(self.params, self._layout)
+            if problem:  # a corrupt file: the estimator holding the network reports it
+                self._load_error = problem
+                return
             self._bind()  # unpickled params are copies: make them views again
 
     # -- description ----------------------------------------------------------------

@@ -1,0 +1,40 @@
+"""One check every sknn classifier runs on its labels before sorting them."""
+
+from numbers import Number
+
+import numpy as np
+
+__all__ = ["check_label_types"]
+
+
+def _kind(label):
+    """'number' for any number (bool, int, float, NumPy scalar), else the type's name."""
+    return "number" if isinstance(label, Number) else type(label).__name__
+
+
+def check_label_types(y):
+    """ValueError when object-dtype labels mix types that cannot be sorted together.
+
+    Classes are sorted (``np.unique``), and Python cannot order, e.g., ``0`` and ``"a"``
+    or ``"a"`` and ``None``; numeric labels of several kinds (``0`` and ``1.5``) sort fine.
+
+    Parameters
+    ----------
+    y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        Labels as the estimator received them, after ``validate_data``.
+
+    Raises
+    ------
+    ValueError
+        Naming ``y`` and the label types it mixes.
+    """
+    y = np.asarray(y)
+    if y.dtype != object:
+        return
+    labels = y.ravel()
+    if len({_kind(label) for label in labels}) > 1:
+        names = sorted({type(label).__name__ for label in labels})
+        raise ValueError(
+            f"y mixes label types ({', '.join(names)}), which cannot be sorted into "
+            "classes. Use labels of one kind: all numbers or all strings (e.g. y.astype(str))."
+        )
