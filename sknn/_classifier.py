@@ -109,7 +109,7 @@ class NetworkClassifierMixin(ClassifierMixin):
         """
         p = self._forward(X, mc_samples)
         if mc_samples is not None:
-            p = p.mean(axis=0)
+            p = p[0]  # the mean over the passes
         if p.shape[1] == 1:  # binary: one logistic unit gives P(classes_[1])
             return np.hstack([1 - p, p])
         return p

@@ -74,10 +74,9 @@ class NetworkRegressorMixin(RegressorMixin):
         if return_std and mc_samples is None:
             raise ValueError("return_std=True needs mc_samples: the spread comes from "
                              "Monte Carlo dropout passes.")
-        out = self._forward(X, mc_samples)
-        std = None
+        out, std = self._forward(X, mc_samples), None
         if mc_samples is not None:
-            out, std = out.mean(axis=0), out.std(axis=0)
+            out, std = out
         if out.shape[1] == 1:
             out = out.ravel()
             std = None if std is None else std.ravel()
