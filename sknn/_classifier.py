@@ -100,7 +100,9 @@ class NetworkClassifierMixin(ClassifierMixin):
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
         mc_samples : int, default=None
             If set, average this many forward passes with dropout on (Monte Carlo
-            dropout, Gal & Ghahramani 2016).
+            dropout, Gal & Ghahramani 2016). The passes are accumulated as they run,
+            so memory does not grow with it; at most 100,000, and at most 1e13
+            multiply-adds over all passes and samples.
 
         Returns
         -------

@@ -62,7 +62,8 @@ class NetworkRegressorMixin(RegressorMixin):
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
         mc_samples : int, default=None
             If set, average this many forward passes with dropout on (Monte Carlo
-            dropout).
+            dropout), accumulated as they run (memory does not grow with it); the
+            same caps as :meth:`MLPClassifier.predict_proba`.
         return_std : bool, default=False
             With ``mc_samples``, also return the standard deviation over the passes.
 

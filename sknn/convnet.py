@@ -135,8 +135,10 @@ validation_fraction, beta_1, beta_2, epsilon, n_iter_no_change, max_norm, clipno
     memory grows with ``batch_size`` and the maps' area. The classic remedies all apply:
     smaller batches, ``strides`` > 1 or pooling to shrink the maps early, and float32
     (the default ``dtype``), which halves every array. Prediction runs in batches of
-    ``batch_size`` rows, so it needs no more memory than training, for any number of
-    samples.
+    ``batch_size`` rows (fewer when they would exceed 256 MiB of activations), so it
+    needs no more memory than training, for any number of samples. ``fit`` estimates
+    this memory from the shapes first and refuses, naming the parameter to change, a
+    network larger than the memory available.
 
     Examples
     --------
