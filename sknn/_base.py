@@ -27,9 +27,10 @@ from sklearn.utils.validation import (
 
 from ._memmap import page_releaser
 from ._persistence import PersistenceMixin
+from ._sizes import check_mc_work, check_network_memory
 from ._validation import assert_all_finite, validate_data
 from .nn import activations, initializers, optimizers, schedules
-from .nn.network import Sequential
+from .nn.network import Sequential, plan
 from .nn.train import (
     EpochHooks,
     TrainConfig,
@@ -86,6 +87,9 @@ NON_FINITE_WEIGHTS = ("Solver produced non-finite parameter weights. The input d
 
 #: Rows per forward pass at prediction time, so memory stays bounded for any n.
 PREDICT_BATCH_ROWS = 4096
+
+#: Most bytes of activations one prediction batch may take (wide layers get fewer rows).
+PREDICT_BATCH_BYTES = 256 * 2**20
 
 
 class BaseNetwork(PersistenceMixin, CallbackSupportMixin, BaseEstimator):
@@ -192,7 +196,10 @@ class BaseNetwork(PersistenceMixin, CallbackSupportMixin, BaseEstimator):
         self.n_outputs_ = Y.shape[1]
         self._loss = self._make_loss()
         self.out_activation_ = self._loss.out_activation
-        self.network_ = Sequential(self._build_layers(input_shape, self.n_outputs_))
+        layers = self._build_layers(input_shape, self.n_outputs_)
+        check_network_memory(self, layers, input_shape, np.dtype(dtype),
+                             self._batch_rows(Y.shape[0]))
+        self.network_ = Sequential(layers)
         self.network_.build(input_shape, rng, dtype)
         self._state = TrainState()
         if self.early_stopping and self.solver != "lbfgs":
@@ -332,23 +339,37 @@ class BaseNetwork(PersistenceMixin, CallbackSupportMixin, BaseEstimator):
     def _forward(self, X, mc_samples=None):
         """Network outputs after the output activation, in batches of rows.
 
-        Returns an array of shape (n_samples, n_outputs), or
-        (mc_samples, n_samples, n_outputs) for Monte Carlo dropout.
+        Returns an array of shape (n_samples, n_outputs) or, for Monte Carlo dropout,
+        the mean and the standard deviation over ``mc_samples`` passes, each of that
+        shape. The passes are accumulated as they run (Welford's update, in float64),
+        so memory does not grow with ``mc_samples``.
         """
         check_is_fitted(self, "network_")
         X = self._validate_predict_input(X)
         X, _ = self._network_input(X, reset=False)
         if mc_samples is None:
             return self._loss.predict(self._logits(X))
-        self._check_mc_samples(mc_samples)
+        self._check_mc_samples(mc_samples, X.shape[0])
         self.network_.set_mc_dropout(True)
         try:
-            return np.stack([self._loss.predict(self._logits(X)) for _ in range(mc_samples)])
+            step = self._predict_rows()
+            mean = np.zeros((X.shape[0], self.n_outputs_))
+            m2 = np.zeros_like(mean)  # sum of squared deviations from the running mean
+            delta = np.empty_like(mean)
+            for k in range(1, mc_samples + 1):
+                p = self._loss.predict(self._logits(X, step))
+                np.subtract(p, mean, out=delta)
+                mean += delta / k
+                delta *= p - mean
+                m2 += delta
         finally:
             self.network_.set_mc_dropout(False)
+        dtype = self.network_.params.dtype
+        return mean.astype(dtype), np.sqrt(m2 / mc_samples).astype(dtype)
 
-    def _logits(self, X, check_finite=True):
-        """Output-layer values of shape (n_samples, n_outputs), in batches of rows.
+    def _logits(self, X, step=None, check_finite=True):
+        """Output-layer values of shape (n_samples, n_outputs), ``step`` rows per forward
+        pass (default :meth:`_predict_rows`).
 
         Overflow (X far beyond the training data's scale, or beyond the float32 range of a
         network fitted in float32) is reported as a ValueError naming X, never returned as
@@ -356,7 +377,7 @@ class BaseNetwork(PersistenceMixin, CallbackSupportMixin, BaseEstimator):
         """
         n = X.shape[0]
         out = np.empty((n, self.n_outputs_), dtype=self.network_.params.dtype)
-        step = self._predict_batch_rows
+        step = self._predict_rows() if step is None else step
         release = page_releaser(X)  # a read-only memmap's pages leave RSS once read
         for start in range(0, n, step):
             rows = slice(start, min(start + step, n))
@@ -375,12 +396,28 @@ class BaseNetwork(PersistenceMixin, CallbackSupportMixin, BaseEstimator):
                 release(rows.start, rows.stop)
         return out
 
-    def _check_mc_samples(self, mc_samples):
-        if not isinstance(mc_samples, Integral) or mc_samples < 1:
+    def _predict_rows(self):
+        """Rows per forward pass: ``_predict_batch_rows``, fewer for wide layers, so a
+        batch's activations stay within :data:`PREDICT_BATCH_BYTES`."""
+        net = self.network_
+        per_row = sum(e.activations for e in plan(net.layers, net.input_shape))
+        fit = PREDICT_BATCH_BYTES // max(per_row * net.params.dtype.itemsize, 1)
+        return int(max(1, min(self._predict_batch_rows, fit)))
+
+    def _batch_rows(self, n_samples):
+        """Rows of one training batch: all for L-BFGS, else batch_size clipped to n."""
+        if self.solver == "lbfgs":
+            return n_samples
+        size = 200 if self.batch_size == "auto" else self.batch_size
+        return max(1, min(size, n_samples))
+
+    def _check_mc_samples(self, mc_samples, n_samples):
+        if isinstance(mc_samples, bool) or not isinstance(mc_samples, Integral) or mc_samples < 1:
             raise ValueError(f"mc_samples must be a positive integer, got {mc_samples!r}")
         if not any(getattr(layer, "rate", 0) > 0 for layer in self.network_.leaves):
             raise ValueError("mc_samples needs dropout > 0: without dropout every "
                              "Monte Carlo pass gives the same output.")
+        check_mc_work(self, int(mc_samples), n_samples)
 
     def summary(self):
         """Layers, output shapes and parameter counts as a text table (Keras-style).

@@ -65,7 +65,8 @@ class NetworkRegressorMixin(RegressorMixin):
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
         mc_samples : int, default=None
             If set, average this many forward passes with dropout on (Monte Carlo
-            dropout).
+            dropout), accumulated as they run (memory does not grow with it); the
+            same caps as :meth:`MLPClassifier.predict_proba`.
         return_std : bool, default=False
             With ``mc_samples``, also return the standard deviation over the passes.
 
@@ -77,10 +78,9 @@ class NetworkRegressorMixin(RegressorMixin):
         if return_std and mc_samples is None:
             raise ValueError("return_std=True needs mc_samples: the spread comes from "
                              "Monte Carlo dropout passes.")
-        out = self._forward(X, mc_samples)
-        std = None
+        out, std = self._forward(X, mc_samples), None
         if mc_samples is not None:
-            out, std = out.mean(axis=0), out.std(axis=0)
+            out, std = out
         if out.shape[1] == 1:
             out = out.ravel()
             std = None if std is None else std.ravel()

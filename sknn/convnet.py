@@ -8,6 +8,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import NETWORK_PARAMETER_CONSTRAINTS, STOCHASTIC_SOLVERS, BaseNetwork
 from ._classifier import NetworkClassifierMixin
+from ._sizes import positive_ints
 from .nn import initializers
 from .nn.layers import (
     Activation,
@@ -23,6 +24,7 @@ from .nn.layers import (
     SpatialDropout2D,
 )
 from .nn.layers.conv_pool import MONOTONE_ACTIVATIONS
+from .nn.network import plan
 
 
 def _per_layer(value, n_layers, name):
@@ -31,11 +33,11 @@ def _per_layer(value, n_layers, name):
     With two conv layers, two ints mean one int per layer (as for ``filters``).
     """
     def pair(v):
-        p = (v, v) if isinstance(v, Integral) else tuple(v)
-        if len(p) != 2 or not all(isinstance(x, Integral) and x >= 1 for x in p):
+        p = positive_ints(v, name) * (2 if isinstance(v, Integral) else 1)
+        if len(p) != 2:
             raise ValueError(f"{name} must be a positive int, a pair of them, or one of "
                              f"those per conv layer; got {value!r}")
-        return (int(p[0]), int(p[1]))
+        return (p[0], p[1])
 
     if isinstance(value, Integral):
         return [pair(value)] * n_layers
@@ -133,8 +135,10 @@ validation_fraction, beta_1, beta_2, epsilon, n_iter_no_change, max_norm, clipno
     memory grows with ``batch_size`` and the maps' area. The classic remedies all apply:
     smaller batches, ``strides`` > 1 or pooling to shrink the maps early, and float32
     (the default ``dtype``), which halves every array. Prediction runs in batches of
-    ``batch_size`` rows, so it needs no more memory than training, for any number of
-    samples.
+    ``batch_size`` rows (fewer when they would exceed 256 MiB of activations), so it
+    needs no more memory than training, for any number of samples. ``fit`` estimates
+    this memory from the shapes first and refuses, naming the parameter to change, a
+    network larger than the memory available.
 
     Examples
     --------
@@ -200,8 +204,46 @@ validation_fraction, beta_1, beta_2, epsilon, n_iter_no_change, max_norm, clipno
         return {"accept_sparse": False, "allow_nd": True,
                 "dtype": np.float32 if self.dtype == "float32" else np.float64}
 
+    def _validate_input(self, X, y, incremental, reset):
+        if not reset:
+            self._check_sample_shape(X)
+        return super()._validate_input(X, y, incremental, reset)
+
+    def _validate_predict_input(self, X):
+        if hasattr(self, "input_shape_"):
+            self._check_sample_shape(X)
+        return super()._validate_predict_input(X)
+
+    def _check_sample_shape(self, X):
+        """Compare X's per-sample shape with the fitted one before validate_data, whose
+        check of ``n_features_in_`` would speak of "features" for an image's height."""
+        try:
+            shape = tuple(int(v) for v in np.shape(X))
+        except (ValueError, TypeError):
+            return  # ragged or odd input: validate_data says what is wrong
+        fitted, name = self.input_shape_, type(self).__name__
+        flat_fit = getattr(self, "_flat_input", False)
+        if len(shape) == 2 and not flat_fit and (
+                shape[1] != self.n_features_in_ or (1, shape[1], 1) != fitted):
+            # flat X is a 1-D signal; after a flat fit validate_data's message is right
+            raise ValueError(f"X has {shape[1]} features per sample, but {name} was fitted "
+                             f"on images of shape {fitted} (height, width, channels); pass "
+                             f"X of shape (n_samples, {', '.join(map(str, fitted))}).")
+        if len(shape) in (3, 4):
+            image = shape[1:] + (1,) * (4 - len(shape))
+            if image != fitted:
+                raise ValueError(f"X has images of shape {image} (height, width, channels), "
+                                 f"but {name} was fitted with {fitted}.")
+            if flat_fit:
+                raise ValueError(f"X has images of shape {image}, but {name} was fitted on "
+                                 f"flat rows of {self.n_features_in_} features; reshape X "
+                                 f"to (n_samples, {self.n_features_in_}).")
+
     def _network_input(self, X, reset):
         """Reshape validated X to (n, H, W, C) images; returns (X, (H, W, C))."""
+        if reset:
+            self._flat_input = X.ndim == 2
+            self._checked_input_shape()
         if X.ndim == 3:
             X = X[..., np.newaxis]
         elif X.ndim == 2:
@@ -210,6 +252,9 @@ validation_fraction, beta_1, beta_2, epsilon, n_iter_no_change, max_norm, clipno
             raise ValueError(f"{type(self).__name__} expects X of shape (n, H, W), "
                              f"(n, H, W, C) or (n, n_features); got shape {X.shape}")
         shape = tuple(int(s) for s in X.shape[1:])
+        if min(shape) < 1:
+            raise ValueError(f"X has images of shape {shape} (height, width, channels): "
+                             "every axis needs at least 1 value.")
         if self.input_shape is not None and reset:
             expected = tuple(self.input_shape)
             if shape[:len(expected)] != expected or (len(expected) == 2 and shape[2] != 1):
@@ -226,10 +271,7 @@ validation_fraction, beta_1, beta_2, epsilon, n_iter_no_change, max_norm, clipno
         """Per-sample shape for flat X: from input_shape, else a 1-D signal (1, n, 1)."""
         if self.input_shape is None:
             return (1, n_features, 1)
-        shape = tuple(int(s) for s in self.input_shape)
-        if len(shape) not in (2, 3) or min(shape) < 1:
-            raise ValueError(f"input_shape must be (H, W) or (H, W, C) positive ints, "
-                             f"got {self.input_shape!r}")
+        shape = self._checked_input_shape()
         if len(shape) == 2:
             shape += (1,)
         if int(np.prod(shape)) != n_features:
@@ -237,11 +279,25 @@ validation_fraction, beta_1, beta_2, epsilon, n_iter_no_change, max_norm, clipno
                              f"{self.input_shape} holds {int(np.prod(shape))} values")
         return shape
 
+    def _checked_input_shape(self):
+        """``input_shape`` as a tuple of 2 or 3 positive ints (None stays None)."""
+        if self.input_shape is None:
+            return None
+        shape = tuple(positive_ints(self.input_shape, "input_shape"))
+        if len(shape) not in (2, 3):
+            raise ValueError(f"input_shape must be (H, W) or (H, W, C) positive ints, "
+                             f"got {self.input_shape!r}")
+        return shape
+
     # -- network ------------------------------------------------------------------------
     def _build_layers(self, input_shape, n_outputs):
         init = initializers.get(self.kernel_initializer, self.activation)
         if self.layers is not None:
             hidden = self._explicit_layers()
+            try:  # shapes only: name the parameter before the network is built
+                plan(hidden, input_shape)
+            except ValueError as exc:
+                raise ValueError(f"layers: {exc}") from None
         else:
             hidden = self._conv_blocks(input_shape, init)
         hidden.append(Flatten())
@@ -257,18 +313,28 @@ validation_fraction, beta_1, beta_2, epsilon, n_iter_no_change, max_norm, clipno
                              f"{[type(layer).__name__ for layer in self.layers]}")
         return copy.deepcopy(self.layers)  # building must not touch the user's objects
 
+    def _size_advice(self, entry, kind):
+        """What to change when ``entry`` (a LayerPlan) is the largest part of the memory
+        a network needs (``kind``: "params" or "activations")."""
+        if kind == "activations":
+            return f"reduce batch_size={self.batch_size!r}"
+        if self.layers is not None:
+            return "use smaller layers"
+        if isinstance(entry.layer, Dense):
+            if entry.layer.units >= entry.input_shape[0]:
+                return f"reduce dense_layers={self.dense_layers!r}"
+            return (f"reduce filters={self.filters!r}, or shrink the maps with larger "
+                    f"strides={self.strides!r} or pool_size={self.pool_size!r}")
+        kh, kw = entry.layer.kernel_size
+        if kh * kw * entry.input_shape[-1] > entry.layer.filters:
+            return f"reduce kernel_size={self.kernel_size!r}"
+        return f"reduce filters={self.filters!r}"
+
     def _dense_widths(self):
-        widths = [self.dense_layers] if isinstance(self.dense_layers, Integral) else list(
-            self.dense_layers)
-        if not all(isinstance(w, Integral) and w >= 1 for w in widths):
-            raise ValueError(f"dense_layers must be positive ints, got {self.dense_layers!r}")
-        return [int(w) for w in widths]
+        return positive_ints(self.dense_layers, "dense_layers")
 
     def _conv_blocks(self, input_shape, init):
-        filters = [self.filters] if isinstance(self.filters, Integral) else list(self.filters)
-        if not filters or not all(isinstance(f, Integral) and f >= 1 for f in filters):
-            raise ValueError(f"filters must be a non-empty list of positive ints, "
-                             f"got {self.filters!r}")
+        filters = positive_ints(self.filters, "filters", allow_empty=False)
         n = len(filters)
         kernels = _per_layer(self.kernel_size, n, "kernel_size")
         strides = _per_layer(self.strides, n, "strides")

@@ -10,6 +10,7 @@ from ._base import NETWORK_PARAMETER_CONSTRAINTS, BaseNetwork
 from ._classifier import NetworkClassifierMixin
 from ._labels import check_label_types
 from ._regressor import REGRESSION_LOSSES, NetworkRegressorMixin
+from ._sizes import positive_ints
 from ._weights import check_layer_weights
 from .nn import initializers
 from .nn.layers import Activation, BatchNormalization, Dense, Dropout, SkipConcat
@@ -135,16 +136,26 @@ class _MLPMixin:
     }
 
     def _hidden_sizes(self):
-        sizes = self.hidden_layer_sizes
-        sizes = list(sizes) if hasattr(sizes, "__iter__") else [sizes]
-        if any(int(s) <= 0 for s in sizes):
-            raise ValueError(f"hidden_layer_sizes must be > 0, got {sizes}.")
-        return [int(s) for s in sizes]
+        return positive_ints(self.hidden_layer_sizes, "hidden_layer_sizes")
+
+    def _size_advice(self, entry, kind):
+        """What to change when ``entry`` (a LayerPlan) is the largest part of the memory
+        a network needs (``kind``: "params" or "activations")."""
+        if kind == "activations" and self.solver != "lbfgs":
+            return f"reduce batch_size={self.batch_size!r}"
+        advice = f"reduce hidden_layer_sizes={self.hidden_layer_sizes!r}"
+        if kind == "activations":  # L-BFGS holds every sample's activations at once
+            advice += ", or use a minibatch solver such as solver='adam'"
+        return advice
 
     def _build_layers(self, input_shape, n_outputs):
         init = initializers.get(self.kernel_initializer, self.activation)
-        layers = []
-        for width in self._hidden_sizes():
+        layers, sizes = [], self._hidden_sizes()
+        if self.wide_and_deep and not sizes:
+            raise ValueError("wide_and_deep=True concatenates the input to the last hidden "
+                             "layer, so it needs at least one; got hidden_layer_sizes="
+                             f"{self.hidden_layer_sizes!r}")
+        for width in sizes:
             if self.batch_norm:
                 layers += [Dense(width, "identity", init), BatchNormalization(),
                            Activation(self.activation)]
@@ -154,7 +165,7 @@ class _MLPMixin:
                 layers.append(Dropout(self.dropout))
         if self.wide_and_deep:
             layers = [SkipConcat(layers)]
-        self.n_layers_ = len(self._hidden_sizes()) + 2
+        self.n_layers_ = len(sizes) + 2
         return layers + [Dense(n_outputs, "identity", init)]
 
     def _dense_layers(self):

@@ -14,6 +14,9 @@ fit lives on the callback itself; it lives in a per-estimator record created in
 import math
 import os
 import warnings
+from numbers import Integral, Real
+
+import numpy as np
 
 from sklearn.callback._callback_context import get_context_path
 
@@ -104,6 +107,39 @@ def _check_estimator(callback, estimator):
                         f"{type(estimator).__name__}.")
 
 
+def check_count(callback, name):
+    """The callback's ``name`` must be a non-negative int (bools are not counts)."""
+    value = getattr(callback, name)
+    if isinstance(value, bool) or not isinstance(value, Integral) or value < 0:
+        raise ValueError(f"{type(callback).__name__}: {name} must be a non-negative "
+                         f"integer, got {value!r}")
+
+
+def check_amount(callback, name):
+    """The callback's ``name`` must be a finite non-negative number (not NaN or inf)."""
+    value = getattr(callback, name)
+    if isinstance(value, bool) or not isinstance(value, Real) or not (
+            math.isfinite(value) and value >= 0):
+        raise ValueError(f"{type(callback).__name__}: {name} must be a finite "
+                         f"non-negative number, got {value!r}")
+
+
+def check_flag(callback, name):
+    """The callback's ``name`` must be a bool."""
+    value = getattr(callback, name)
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{type(callback).__name__}: {name} must be True or False, "
+                        f"got {value!r}")
+
+
+def check_path(callback, name):
+    """The callback's ``name`` must be a path: a str or an os.PathLike."""
+    value = getattr(callback, name)
+    if not isinstance(value, (str, os.PathLike)) or not os.fspath(value):
+        raise TypeError(f"{type(callback).__name__}: {name} must be a non-empty str or "
+                        f"path-like, got {value!r}")
+
+
 def check_monitor(monitor, estimator=None):
     """Validate a monitor name, and that ``estimator`` will produce it.
 
@@ -113,7 +149,7 @@ def check_monitor(monitor, estimator=None):
         If ``monitor`` is unknown, or is ``"validation_score"`` on an estimator that
         holds out no validation data.
     """
-    if monitor not in MONITORS:
+    if not isinstance(monitor, str) or monitor not in MONITORS:
         raise ValueError(f"monitor={monitor!r} is not one of {sorted(MONITORS)}")
     if monitor == "validation_score" and estimator is not None and not estimator.early_stopping:
         raise ValueError(f"monitor='validation_score' needs early_stopping=True on "

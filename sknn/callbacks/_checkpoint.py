@@ -9,7 +9,10 @@ import joblib
 from .._persistence import _FIT_ONLY_ATTRIBUTES
 from ._base import (
     SknnCallback,
+    check_amount,
+    check_flag,
     check_monitor,
+    check_path,
     epochs_trained,
     format_path,
     is_improvement,
@@ -107,7 +110,10 @@ class ModelCheckpoint(SknnCallback):
         self.min_delta = min_delta
 
     def _start(self, estimator, context, run):
+        check_path(self, "path")
         check_monitor(self.monitor, estimator)
+        check_flag(self, "save_best_only")
+        check_amount(self, "min_delta")
         run["best"] = None
 
     def _on_epoch_end(self, estimator, context, run):

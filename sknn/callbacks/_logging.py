@@ -4,7 +4,14 @@ import csv
 import math
 import os
 
-from ._base import SknnCallback, current_learning_rate, epochs_trained, format_path
+from ._base import (
+    SknnCallback,
+    check_flag,
+    check_path,
+    current_learning_rate,
+    epochs_trained,
+    format_path,
+)
 
 
 def epoch_record(estimator):
@@ -64,6 +71,12 @@ class CSVLogger(SknnCallback):
         self.append = append
 
     def _start(self, estimator, context, run):
+        check_path(self, "path")
+        check_flag(self, "append")
+        if not (isinstance(self.separator, str) and len(self.separator) == 1):
+            # before the file is opened: the csv module would only refuse it at writing
+            raise TypeError(f"CSVLogger: separator must be a one-character str, "
+                            f"got {self.separator!r}")
         path = format_path(self.path, context)
         folder = os.path.dirname(os.path.abspath(path))
         os.makedirs(folder, exist_ok=True)

@@ -5,10 +5,13 @@ The optimizer reads ``learning_rate`` at every step, and the estimator's own sch
 epoch *before* the callbacks run, so a rate set here is the one the next epoch uses.
 """
 
-from numbers import Integral, Real
+from numbers import Real
 
 from ._base import (
     SknnCallback,
+    check_amount,
+    check_count,
+    check_flag,
     check_monitor,
     current_learning_rate,
     epochs_trained,
@@ -58,6 +61,7 @@ class LearningRateScheduler(SknnCallback):
         if not callable(self.schedule):
             raise TypeError(f"schedule must be a callable (epoch, lr) -> lr, "
                             f"got {type(self.schedule).__name__}")
+        check_flag(self, "verbose")
 
     def _on_epoch_begin(self, estimator, run):
         epoch, lr = epochs_trained(estimator), current_learning_rate(estimator)
@@ -107,12 +111,14 @@ class ReduceLROnPlateau(SknnCallback):
 
     def _start(self, estimator, context, run):
         check_monitor(self.monitor, estimator)
-        if not isinstance(self.factor, Real) or not 0 < self.factor < 1:
-            raise ValueError(f"factor must be in (0, 1), got {self.factor!r}")
-        for name in ("patience", "cooldown"):
-            value = getattr(self, name)
-            if not isinstance(value, Integral) or value < 0:
-                raise ValueError(f"{name} must be a non-negative integer, got {value!r}")
+        if isinstance(self.factor, bool) or not isinstance(self.factor, Real) or not (
+                0 < self.factor < 1):
+            raise ValueError(f"ReduceLROnPlateau: factor must be in (0, 1), got {self.factor!r}")
+        check_count(self, "patience")
+        check_count(self, "cooldown")
+        check_amount(self, "min_delta")
+        check_amount(self, "min_lr")
+        check_flag(self, "verbose")
         run.update(best=None, wait=0, cooldown=0)
 
     def _on_epoch_end(self, estimator, context, run):

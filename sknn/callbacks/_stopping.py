@@ -2,9 +2,16 @@
 
 import math
 import warnings
-from numbers import Integral, Real
 
-from ._base import SknnCallback, check_monitor, is_improvement, monitored_value
+from ._base import (
+    SknnCallback,
+    check_amount,
+    check_count,
+    check_flag,
+    check_monitor,
+    is_improvement,
+    monitored_value,
+)
 
 
 class EarlyStopping(SknnCallback):
@@ -53,10 +60,9 @@ class EarlyStopping(SknnCallback):
 
     def _start(self, estimator, context, run):
         check_monitor(self.monitor, estimator)
-        if not isinstance(self.patience, Integral) or self.patience < 0:
-            raise ValueError(f"patience must be a non-negative integer, got {self.patience!r}")
-        if not isinstance(self.min_delta, Real) or self.min_delta < 0:
-            raise ValueError(f"min_delta must be a non-negative number, got {self.min_delta!r}")
+        check_count(self, "patience")
+        check_amount(self, "min_delta")
+        check_flag(self, "restore_best_weights")
         run.update(best=None, wait=0, weights=None)
 
     def _on_epoch_end(self, estimator, context, run):

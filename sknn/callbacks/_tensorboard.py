@@ -2,7 +2,7 @@
 
 import math
 
-from ._base import SknnCallback, format_path
+from ._base import SknnCallback, check_path, format_path
 from ._logging import epoch_record
 from ._tfevents import EventFileWriter
 
@@ -32,6 +32,7 @@ class TensorBoard(SknnCallback):
         self.log_dir = log_dir
 
     def _start(self, estimator, context, run):
+        check_path(self, "log_dir")
         run["writer"] = EventFileWriter(format_path(self.log_dir, context))
 
     def _on_epoch_end(self, estimator, context, run):

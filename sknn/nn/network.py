@@ -1,6 +1,10 @@
 """Sequential: a stack of layers whose parameters live in one flat buffer."""
 
+from typing import NamedTuple
+
 import numpy as np
+
+from .layers.base import _size
 
 
 def _layout_problem(params, layout):
@@ -23,6 +27,47 @@ def _leaves(layers):
     for layer in layers:
         yield layer
         yield from _leaves(getattr(layer, "sublayers", ()))
+
+
+class LayerPlan(NamedTuple):
+    """What one layer will need, from shapes alone (see :func:`plan`)."""
+
+    layer: object
+    input_shape: tuple
+    output_shape: tuple
+    n_params: int  # trainable scalars
+    activations: int  # values per sample kept by a training batch
+    multiply_adds: int  # per sample, forward pass
+
+
+def plan(layers, input_shape):
+    """Size a stack of layers for per-sample ``input_shape`` without building it.
+
+    Containers (layers with ``sublayers``) are followed by their sublayers' entries.
+    Nothing is allocated, so this is how an estimator refuses a network too large for
+    memory before trying to build it.
+
+    Returns
+    -------
+    entries : list of LayerPlan
+        One per layer, in order, sublayers included.
+
+    Raises
+    ------
+    ValueError
+        If some layer cannot take the shape that reaches it.
+    """
+    entries, shape = [], tuple(int(s) for s in input_shape)
+    for layer in layers:
+        sub = getattr(layer, "sublayers", None)
+        if sub:
+            entries += plan(sub, shape)
+        out = tuple(layer.compute_output_shape(shape))
+        n_params = sum(_size(p) for p in layer.param_shapes(shape).values())
+        entries.append(LayerPlan(layer, shape, out, n_params, layer.activation_size(shape),
+                                 layer.multiply_adds(shape)))
+        shape = out
+    return entries
 
 
 class Sequential:

@@ -32,7 +32,12 @@ class InvScaling(Schedule):
         self.power_t = power_t
 
     def epoch_end(self, optimizer, t, epoch):
-        optimizer.learning_rate = optimizer.learning_rate_init / (t + 1) ** self.power_t
+        try:  # Python floats: an overflow raises here instead of warning in numpy
+            scale = float(t + 1) ** float(self.power_t)
+        except OverflowError:
+            scale = math.inf
+        # scikit-learn's expression; past float range the rate is its limit, 0
+        optimizer.learning_rate = float(optimizer.learning_rate_init) / scale
 
 
 class Adaptive(Schedule):

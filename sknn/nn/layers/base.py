@@ -8,6 +8,12 @@ A layer is built once for an input shape, then called many times:
 * ``backward(dY)`` fills ``self.grads[name]`` **in place** for each
   ``self.params[name]`` and returns ``dX``.
 
+Shapes alone, before anything is allocated: ``compute_output_shape(input_shape)``
+(which also refuses an input the layer cannot take) and ``param_shapes(input_shape)``.
+``build`` uses them, so the shape arithmetic lives in one place, and
+:func:`sknn.nn.network.plan` walks a stack with them to size a network (memory, work)
+before building it.
+
 After building, :class:`~sknn.nn.network.Sequential` moves every parameter into one
 flat buffer and rebinds ``params[name]`` and ``grads[name]`` to views of it, so a layer
 must never rebind those entries itself: it reads ``self.params[k]`` and writes
@@ -18,6 +24,14 @@ with a few large vectorized operations.
 import threading
 
 import numpy as np
+
+
+def _size(shape):
+    """Number of values in an array of ``shape``, as a Python int (never overflows)."""
+    n = 1
+    for v in shape:
+        n *= int(v)
+    return n
 
 
 class Layer:
@@ -69,9 +83,32 @@ class Layer:
         -------
         output_shape : tuple of int
         """
-        self.input_shape = tuple(input_shape)
-        self.output_shape = self.input_shape
+        self.input_shape = tuple(int(v) for v in input_shape)
+        self.output_shape = self.compute_output_shape(self.input_shape)
         return self.output_shape
+
+    def compute_output_shape(self, input_shape):
+        """Per-sample output shape for ``input_shape``, allocating nothing.
+
+        Raises
+        ------
+        ValueError
+            If the layer cannot take inputs of that shape.
+        """
+        return tuple(int(v) for v in input_shape)
+
+    def param_shapes(self, input_shape):
+        """Shapes of the parameters ``build`` creates for ``input_shape``: dict of str to tuple."""
+        return {}
+
+    def activation_size(self, input_shape):
+        """Values per sample a training batch keeps for this layer (output and its
+        gradient; layers with larger caches or scratch say so)."""
+        return 2 * _size(self.compute_output_shape(input_shape))
+
+    def multiply_adds(self, input_shape):
+        """Multiply-adds per sample of a forward pass (elementwise layers: one per output)."""
+        return _size(self.compute_output_shape(input_shape))
 
     def add_param(self, name, value, regularize=False):
         """Register a trainable array (called from ``build``)."""

@@ -32,6 +32,14 @@ class BatchNormalization(Layer):
         self.momentum = float(momentum)
         self.epsilon = float(epsilon)
 
+    def param_shapes(self, input_shape):
+        c = int(input_shape[-1])
+        return {"gamma": (c,), "beta": (c,)}
+
+    def activation_size(self, input_shape):
+        # xhat, A, dX and a dY * xhat temporary
+        return 4 * int(np.prod(input_shape, dtype=object))
+
     def build(self, input_shape, rng, dtype):
         c = int(input_shape[-1])
         self.add_param("gamma", np.ones(c, dtype=dtype))

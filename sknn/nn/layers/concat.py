@@ -28,12 +28,27 @@ class SkipConcat(Layer):
     def has_training_mode(self):
         return any(layer.has_training_mode for layer in self.sublayers)
 
+    def compute_output_shape(self, input_shape):
+        if not self.sublayers:
+            raise ValueError("SkipConcat needs at least one layer on its deep path")
+        shape = tuple(input_shape)
+        for layer in self.sublayers:
+            shape = layer.compute_output_shape(shape)
+        return (shape[0] + int(input_shape[0]),)
+
+    def activation_size(self, input_shape):
+        # the concatenation (its own layers are sized by sknn.nn.network.plan)
+        return 2 * self.compute_output_shape(input_shape)[0]
+
+    def multiply_adds(self, input_shape):
+        return 0
+
     def build(self, input_shape, rng, dtype):
+        self.output_shape = self.compute_output_shape(input_shape)
         shape = tuple(input_shape)
         for layer in self.sublayers:
             shape = layer.build(shape, rng, dtype)
         self.input_shape = tuple(input_shape)
-        self.output_shape = (shape[0] + input_shape[0],)
         return self.output_shape
 
     def forward(self, X, training=False):

@@ -22,6 +22,9 @@ def image_shape(input_shape, layer):
             f"{layer} expects images of per-sample shape (height, width, channels), "
             f"got {tuple(input_shape)}"
         )
+    if min(input_shape) < 1:
+        raise ValueError(f"{layer} got images of per-sample shape {tuple(input_shape)}: "
+                         "every axis needs at least 1 value")
     return tuple(int(v) for v in input_shape)
 
 
@@ -70,7 +73,7 @@ class Conv2D(Layer):
         self.use_bias = bool(use_bias)
         self.skip_input_grad = False
 
-    def build(self, input_shape, rng, dtype):
+    def compute_output_shape(self, input_shape):
         H, W, C = image_shape(input_shape, repr(self))
         (kh, kw), (sh, sw) = self.kernel_size, self.strides
         try:
@@ -78,12 +81,37 @@ class Conv2D(Layer):
             Wo = conv_geometry(W, kw, sw, self.padding)[0]
         except ValueError as exc:
             raise ValueError(f"{self!r} on input of shape {(H, W, C)}: {exc}") from None
+        return (Ho, Wo, self.filters)
+
+    def param_shapes(self, input_shape):
+        (kh, kw), C = self.kernel_size, int(input_shape[-1])
+        shapes = {"W": (kh, kw, C, self.filters)}
+        if self.use_bias:
+            shapes["b"] = (self.filters,)
+        return shapes
+
+    def activation_size(self, input_shape):
+        # patch matrix and its gradient (kh*kw*C per output position each), Z and A,
+        # and dX of the input's size
+        Ho, Wo, F = Conv2D.compute_output_shape(self, input_shape)  # before any pooling
+        (kh, kw), C = self.kernel_size, int(input_shape[-1])
+        patches = Ho * Wo * (kh * kw * C + 1)
+        return 2 * patches + 2 * Ho * Wo * F + int(input_shape[0]) * int(input_shape[1]) * C
+
+    def multiply_adds(self, input_shape):
+        Ho, Wo, F = Conv2D.compute_output_shape(self, input_shape)  # before any pooling
+        (kh, kw), C = self.kernel_size, int(input_shape[-1])
+        return Ho * Wo * kh * kw * C * F
+
+    def build(self, input_shape, rng, dtype):
+        self.output_shape = Conv2D.compute_output_shape(self, input_shape)
+        (kh, kw), (H, W, C) = self.kernel_size, image_shape(input_shape, repr(self))
         init = initializers.get(self.kernel_initializer, self.activation.name)
         kernel, bias = init(rng, kh * kw * C, kh * kw * self.filters, (kh, kw, C, self.filters), dtype)
         self.add_param("W", kernel, regularize=True)
         if self.use_bias:
             self.add_param("b", bias)
-        self.input_shape, self.output_shape = (H, W, C), (Ho, Wo, self.filters)
+        self.input_shape = (H, W, C)
         return self.output_shape
 
     def forward(self, X, training=False):

@@ -43,15 +43,18 @@ class ConvMaxPool2D(Conv2D):
                          kernel_initializer, use_bias, name)
         self.pool_size = _pair(pool_size, "pool_size")
 
-    def build(self, input_shape, rng, dtype):
-        Ho, Wo, F = super().build(input_shape, rng, dtype)
+    def compute_output_shape(self, input_shape):
+        Ho, Wo, F = super().compute_output_shape(input_shape)
         ph, pw = self.pool_size
         if Ho % ph or Wo % pw:
             raise ValueError(
                 f"{self!r}: the convolution's output of {Ho} x {Wo} positions is not a "
                 f"multiple of the pool; use Conv2D followed by MaxPool2D instead")
-        self.conv_shape = (Ho, Wo, F)
-        self.output_shape = (Ho // ph, Wo // pw, F)
+        return (Ho // ph, Wo // pw, F)
+
+    def build(self, input_shape, rng, dtype):
+        self.conv_shape = super().build(input_shape, rng, dtype)
+        self.output_shape = self.compute_output_shape(input_shape)
         return self.output_shape
 
     @property

@@ -40,15 +40,30 @@ class Dense(Layer):
         self.kernel_initializer = kernel_initializer
         self.skip_input_grad = False
 
-    def build(self, input_shape, rng, dtype):
+    def compute_output_shape(self, input_shape):
         if len(input_shape) != 1:
             raise ValueError(f"Dense expects flat inputs, got per-sample shape {input_shape}")
+        return (self.units,)
+
+    def param_shapes(self, input_shape):
+        return {"W": (int(input_shape[0]), self.units), "b": (self.units,)}
+
+    def activation_size(self, input_shape):
+        # Z (and A when the activation needs Z kept), and dX of the input's size
+        kept = 1 if self.activation.uses_output else 2
+        return kept * self.units + int(input_shape[0])
+
+    def multiply_adds(self, input_shape):
+        return int(input_shape[0]) * self.units
+
+    def build(self, input_shape, rng, dtype):
+        self.output_shape = self.compute_output_shape(input_shape)
         n_in = int(input_shape[0])
         init = initializers.get(self.kernel_initializer, self.activation.name)
-        W, b = init(rng, n_in, self.units, (n_in, self.units), dtype)
+        W, b = init(rng, n_in, self.units, self.param_shapes(input_shape)["W"], dtype)
         self.add_param("W", W, regularize=True)
         self.add_param("b", b)
-        self.input_shape, self.output_shape = (n_in,), (self.units,)
+        self.input_shape = (n_in,)
         return self.output_shape
 
     def forward(self, X, training=False):

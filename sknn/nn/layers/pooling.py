@@ -20,15 +20,14 @@ class _Pool2D(Layer):
         self.pool_size = _pair(pool_size, "pool_size")
         self.strides = self.pool_size if strides is None else _pair(strides, "strides")
 
-    def build(self, input_shape, rng, dtype):
+    def compute_output_shape(self, input_shape):
         H, W, C = image_shape(input_shape, repr(self))
         try:
             Ho = pool_geometry(H, self.pool_size[0], self.strides[0])
             Wo = pool_geometry(W, self.pool_size[1], self.strides[1])
         except ValueError as exc:
             raise ValueError(f"{self!r} on input of shape {(H, W, C)}: {exc}") from None
-        self.input_shape, self.output_shape = (H, W, C), (Ho, Wo, C)
-        return self.output_shape
+        return (Ho, Wo, C)
 
     def __repr__(self):
         return f"{type(self).__name__}(pool_size={self.pool_size}, strides={self.strides})"

@@ -11,10 +11,13 @@ class Flatten(Layer):
     With channels-last images the flat order is row, column, channel.
     """
 
-    def build(self, input_shape, rng, dtype):
-        self.input_shape = tuple(int(v) for v in input_shape)
-        self.output_shape = (int(np.prod(self.input_shape)),)
-        return self.output_shape
+    def compute_output_shape(self, input_shape):
+        return (int(np.prod(input_shape, dtype=object)),)
+
+    def activation_size(self, input_shape):
+        return 0  # views: no values of its own
+
+    multiply_adds = activation_size
 
     def forward(self, X, training=False):
         return X.reshape(X.shape[0], -1)
@@ -43,16 +46,19 @@ class Reshape(Layer):
             raise ValueError(f"target_shape must be positive ints and at most one -1, "
                              f"got {target_shape!r}")
 
-    def build(self, input_shape, rng, dtype):
-        self.input_shape = tuple(int(v) for v in input_shape)
-        size = int(np.prod(self.input_shape))
-        known = int(np.prod([v for v in self.target_shape if v != -1]))
+    def compute_output_shape(self, input_shape):
+        size = int(np.prod(input_shape, dtype=object))
+        known = int(np.prod([v for v in self.target_shape if v != -1], dtype=object))
         shape = tuple(size // known if v == -1 else v for v in self.target_shape)
-        if int(np.prod(shape)) != size:
-            raise ValueError(f"cannot reshape per-sample shape {self.input_shape} "
+        if int(np.prod(shape, dtype=object)) != size:
+            raise ValueError(f"cannot reshape per-sample shape {tuple(input_shape)} "
                              f"({size} values) to {self.target_shape}")
-        self.output_shape = shape
         return shape
+
+    def activation_size(self, input_shape):
+        return 0  # views: no values of its own
+
+    multiply_adds = activation_size
 
     def forward(self, X, training=False):
         return X.reshape(X.shape[0], *self.output_shape)

@@ -21,13 +21,13 @@ class SpatialDropout2D(Dropout):
     Inputs are channels last, ``(n, ..., C)``; the mask has shape ``(n, 1, ..., 1, C)``.
     """
 
-    def build(self, input_shape, rng, dtype):
+    def compute_output_shape(self, input_shape):
         if len(input_shape) < 2:
             raise ValueError(
                 f"{self!r} expects per-sample shape (..., channels) with spatial axes, "
                 f"got {tuple(input_shape)}"
             )
-        return super().build(input_shape, rng, dtype)
+        return super().compute_output_shape(input_shape)
 
     def mask_shape(self, X):
         return (X.shape[0],) + (1,) * (X.ndim - 2) + (X.shape[-1],)
