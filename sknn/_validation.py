@@ -7,6 +7,8 @@ two things to scikit-learn's function, both found by ``tests/test_hostile_inputs
   sums X (``inf + -inf`` warns "invalid value"), type checks cast labels to int
   ("invalid value encountered in cast" for 1e300), and a cast to float32 overflows for
   values beyond its range. The checks still raise their ValueErrors.
+* float class labels beyond int64 (1e300) are refused as continuous before scikit-learn's
+  label checks cast them to int (which warns).
 * a value that is not a number is reported with the input that holds it: scikit-learn
   passes numpy's "could not convert string to float: 'a'" on, which names neither X
   nor y.
@@ -15,6 +17,7 @@ two things to scikit-learn's function, both found by ``tests/test_hostile_inputs
 import re
 
 import numpy as np
+from sklearn.base import is_classifier
 from sklearn.utils.validation import assert_all_finite as _sklearn_assert_all_finite
 from sklearn.utils.validation import validate_data as _sklearn_validate_data
 
@@ -49,6 +52,8 @@ def validate_data(estimator, X="no_validation", y="no_validation", **check_param
         if named is None:
             raise
         raise named from exc
+    if isinstance(out, tuple) and is_classifier(estimator):
+        _check_label_range(out[1])
     if check_params.get("y_numeric") and out[1].dtype.kind not in "biuf":
         # scikit-learn converts only object y to numbers and lets strings and dates pass
         raise ValueError(f"y must hold numbers (regression targets); got dtype "
@@ -67,6 +72,17 @@ def assert_all_finite(X, *, input_name=""):
     """
     with np.errstate(all="ignore"):
         _sklearn_assert_all_finite(X, input_name=input_name)
+
+
+def _check_label_range(y):
+    """Refuse float labels beyond int64 before scikit-learn's label checks cast them to
+    int (which warns "invalid value encountered in cast"); they are never classes."""
+    if y.dtype.kind == "f" and y.size:
+        largest = float(np.abs(y).max())
+        if largest >= 2.0**63:
+            raise ValueError(f"Unknown label type: continuous. y holds values as large as "
+                             f"{largest:.3g}, which are not class labels; a classifier "
+                             "needs discrete classes.")
 
 
 def _named_error(exc, X, y, check_params):

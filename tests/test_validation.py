@@ -4,6 +4,7 @@ import warnings
 
 import numpy as np
 import pytest
+from sklearn.neural_network import MLPClassifier as SkMLPClassifier
 
 from sknn import ConvNetClassifier, MLPClassifier, MLPRegressor, ThresholdPerceptron
 
@@ -46,3 +47,15 @@ def test_values_beyond_float32_are_reported_as_such():
         with pytest.raises(ValueError, match="beyond float32's range"):
             est.fit(X * 1e300, Y)
     est.set_params(dtype="float64").fit(X * 1e-3, Y)  # the advice works
+
+
+@pytest.mark.parametrize("est", [MLPClassifier(max_iter=2), ThresholdPerceptron(max_iter=2)])
+def test_huge_float_labels_are_continuous_without_runtime_warning(est):
+    y = np.linspace(-1e300, 1e300, 8)
+    with pytest.raises(ValueError, match="Unknown label type"):  # scikit-learn refuses too
+        SkMLPClassifier(max_iter=2).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        with pytest.raises(ValueError, match="Unknown label type: continuous. y holds "
+                                             "values as large as 1e"):
+            est.fit(X, y)
