@@ -134,7 +134,7 @@ def frames(draw, n_rows, n_features):
 
 
 @st.composite
-def hostile_X(draw, n_rows=None, n_features=None, sparse=True, huge=True):
+def hostile_X(draw, n_rows=None, n_features=None, sparse=True, huge=True, wide=True):
     """X in any container: dense (any dtype, 1-D to 5-D), list, sparse, frame, views.
 
     Returns
@@ -147,7 +147,8 @@ def hostile_X(draw, n_rows=None, n_features=None, sparse=True, huge=True):
     f = draw(FEATURES) if n_features is None else n_features
     kinds = ["dense", "dense", "list", "nd", "1d", "non-contiguous"]
     kinds += ["sparse", "sparse"] if sparse else []
-    kinds += ["wide-sparse", "broadcast"] if sparse and huge else ["broadcast"] if huge else []
+    kinds += ["wide-sparse"] if sparse and huge and wide else []
+    kinds += ["broadcast"] if huge else []
     kinds += ["frame"] if pd is not None else []
     kind = draw(st.sampled_from(kinds))
     if kind == "dense":
@@ -170,7 +171,7 @@ def hostile_X(draw, n_rows=None, n_features=None, sparse=True, huge=True):
     if kind == "broadcast":  # declares many values, stores one
         # Declared sizes stay <= 1e6 values: scikit-learn's finiteness check reads every
         # declared value, so (1e4, 1e9) takes hours in validate_data (as in scikit-learn).
-        rows, width = draw(st.sampled_from([(n, max(f, 1)), (10**5, max(f, 1)),
+        rows, width = draw(st.sampled_from([(n, max(f, 1)), (10**4, max(f, 1)),
                                             (max(n, 1), 10**6 // max(n, 1))]))
         return np.broadcast_to(np.float64(0.5), (rows, width)), rows
     return draw(frames(n, f)), n
@@ -182,10 +183,11 @@ LABEL_KINDS = ("int", "bool", "str", "mixed-object", "none", "float-labels", "on
 
 
 @st.composite
-def hostile_y(draw, n):
-    """Targets of every kind for ``n`` samples (labels and regression targets)."""
+def hostile_y(draw, n, exclude=()):
+    """Targets of every kind for ``n`` samples (labels and regression targets), except
+    the kinds in ``exclude``."""
     rng = rng_of(draw)
-    kind = draw(st.sampled_from(LABEL_KINDS))
+    kind = draw(st.sampled_from([k for k in LABEL_KINDS if k not in exclude]))
     k = draw(st.integers(1, 4))
     ints = (np.arange(n) + rng.integers(k)) % k  # k classes, each present when n >= k
     if kind == "int":
