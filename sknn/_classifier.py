@@ -103,8 +103,13 @@ class NetworkClassifierMixin(ClassifierMixin):
             if classes is None:
                 raise ValueError("classes must be passed on the first call to partial_fit.")
             check_label_types(classes)
+            check_label_types(y)  # before type_of_target sorts y's labels
             # A multilabel indicator y defines its label columns itself (as in scikit-learn).
-            self._set_classes(y if type_of_target(y).startswith("multilabel") else classes)
+            # y is validated in _fit; here only its kind matters, and type_of_target casts
+            # float labels to int (warning for inf or 1e300, which validation refuses).
+            with np.errstate(invalid="ignore", over="ignore"):
+                multilabel = type_of_target(y, input_name="y").startswith("multilabel")
+            self._set_classes(y if multilabel else classes)
             self.classes_ = unique_labels(classes)
         elif classes is not None:
             _check_partial_fit_first_call(self, classes)  # raises if classes changed
