@@ -59,3 +59,15 @@ def test_huge_float_labels_are_continuous_without_runtime_warning(est):
         with pytest.raises(ValueError, match="Unknown label type: continuous. y holds "
                                              "values as large as 1e"):
             est.fit(X, y)
+
+
+@pytest.mark.parametrize("y, match", [
+    (np.array(["a", 0] * 4, dtype=object), "y mixes label types"),
+    (np.r_[0.0, 1.0, np.inf, np.zeros(5)], "infinity"),
+    (np.r_[0.0, 1.0, np.nan, np.zeros(5)], "Input y contains NaN"),
+])
+def test_first_partial_fit_checks_y_before_reading_its_kind(y, match):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        with pytest.raises(ValueError, match=match):
+            MLPClassifier(max_iter=2).partial_fit(X, y, classes=[0, 1])
