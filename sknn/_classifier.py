@@ -15,6 +15,7 @@ from sklearn.utils.validation import column_or_1d
 
 from ._base import has_partial_fit
 from ._labels import check_label_types
+from ._scoring import checked_score
 from ._validation import validate_data
 from .nn import losses
 
@@ -59,6 +60,11 @@ class NetworkClassifierMixin(ClassifierMixin):
         if len(np.setdiff1d(classes, self.classes_, assume_unique=True)):
             raise ValueError(f"`y` has classes not in `self.classes_`. `self.classes_` "
                              f"has {self.classes_}. 'y' has {classes}.")
+
+    def score(self, X, y, sample_weight=None):
+        return checked_score(self, super().score, X, y, sample_weight)
+
+    score.__doc__ = ClassifierMixin.score.__doc__
 
     def _make_loss(self):
         if self._label_binarizer.y_type_ == "multiclass":

@@ -7,6 +7,7 @@ from sklearn.metrics import r2_score
 from sklearn.utils.metaestimators import available_if
 
 from ._base import has_partial_fit
+from ._scoring import checked_score
 from ._validation import validate_data
 from .nn import losses
 
@@ -24,6 +25,11 @@ class NetworkRegressorMixin(RegressorMixin):
             raise ValueError("loss='poisson' needs non-negative targets y; got y < 0.")
         Y = y.reshape(-1, 1) if y.ndim == 1 else y
         return X, Y.astype(X.dtype, copy=False)
+
+    def score(self, X, y, sample_weight=None):
+        return checked_score(self, super().score, X, y, sample_weight)
+
+    score.__doc__ = RegressorMixin.score.__doc__
 
     def _make_loss(self):
         return losses.get(self.loss)

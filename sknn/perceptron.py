@@ -33,6 +33,7 @@ from ._perceptron_checks import (
 from ._perceptron_kernel import CHUNK, _accuracy, _criterion, _dense, _fit_chunk, _fit_samples
 from ._perceptron_sgd import SCALE_HINT, fit_units
 from ._persistence import PersistenceMixin, weights_problem
+from ._scoring import checked_score
 from ._validation import validate_data
 
 __all__ = ["ThresholdPerceptron"]
@@ -273,6 +274,11 @@ class ThresholdPerceptron(PersistenceMixin, ClassifierMixin, BaseEstimator):
         return self
 
     # -- prediction -------------------------------------------------------------------
+    def score(self, X, y, sample_weight=None):
+        return checked_score(self, super().score, X, y, sample_weight)
+
+    score.__doc__ = ClassifierMixin.score.__doc__
+
     def decision_function(self, X):
         """Scores z = X @ coef_.T + intercept_ of the output units.
 

@@ -227,12 +227,7 @@ def test_predict_hostile_X(name, data):
     method = data.draw(st.sampled_from(_methods(est) + ["score"]), label="method")
     names = tuple(est.get_params())
     if method == "score":
-        # OPEN (perceptron, label types): score is scikit-learn's mixin, whose metric sorts
-        # or converts mixed-type y with numpy's message, as scikit-learn's estimators do:
-        # ThresholdPerceptron().fit(X, Y).score(X[:4], np.array([1.5, "b", 0, "a"],
-        # dtype=object)) -> TypeError "'<' not supported between 'str' and 'float'".
-        y = data.draw(st.one_of(st.just(clean_y(name, n)), hostile_y(
-            n, exclude=("mixed-object", "none"))), label="y")
+        y = data.draw(st.one_of(st.just(clean_y(name, n)), hostile_y(n)), label="y")
         out = run(lambda: est.score(X, y), watched={"X": X, "y": y}, names=names)
     else:
         out = run(lambda: getattr(est, method)(X), watched={"X": X}, names=names)

@@ -71,3 +71,17 @@ def test_first_partial_fit_checks_y_before_reading_its_kind(y, match):
         warnings.simplefilter("error", RuntimeWarning)
         with pytest.raises(ValueError, match=match):
             MLPClassifier(max_iter=2).partial_fit(X, y, classes=[0, 1])
+
+
+@pytest.mark.parametrize("est, y, match", [
+    (MLPClassifier, np.r_[np.nan, np.zeros(7)], "y_true contains NaN"),
+    (ThresholdPerceptron, np.array([1.5, "b"] * 4, dtype=object), "y mixes label types"),
+    (MLPRegressor, np.array(["cat"] * 8), "y must hold numbers"),
+    (MLPRegressor, np.r_[np.nan, np.zeros(7)], "Input y contains NaN"),
+])
+def test_score_checks_y_quietly(est, y, match):
+    model = est(max_iter=2).fit(X, Y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        with pytest.raises(ValueError, match=match):
+            model.score(X, y)
