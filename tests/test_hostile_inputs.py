@@ -41,7 +41,7 @@ ESTIMATORS = public_estimators()
 N_FEATURES = 3  # of the clean data the hostile part is combined with
 
 HOSTILE = settings(
-    max_examples=int(os.environ.get("SKNN_HOSTILE_EXAMPLES", 40)),
+    max_examples=int(os.environ.get("SKNN_HOSTILE_EXAMPLES", 100)),
     # SKNN_HOSTILE_SHRINK=0 reports failures unshrunk (faster when exploring many)
     phases=[p for p in Phase if os.environ.get("SKNN_HOSTILE_SHRINK", "1") == "1"
             or p is not Phase.shrink],
