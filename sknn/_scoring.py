@@ -35,16 +35,28 @@ def checked_score(estimator, score, X, y, sample_weight=None):
     """
     if is_classifier(estimator):
         check_label_types(y)  # the metric sorts the labels
+        y = check_array(y, ensure_2d=False, dtype=None, input_name="y")  # NaN named as y
     else:
-        y = _regression_targets(y)
+        y = _regression_targets(estimator, y)
     with np.errstate(all="ignore"):
-        return score(X, y, sample_weight=sample_weight)
+        value = score(X, y, sample_weight=sample_weight)
+    if not is_classifier(estimator) and len(y) > 1 and not np.isfinite(value):
+        # R^2 of one sample is NaN by definition (scikit-learn warns); otherwise the
+        # squared deviations of y overflowed float64.
+        raise ValueError(f"y is too large to score: its squared deviations overflow "
+                         f"float64 (max |y| = {np.abs(y).max():.3g}). Scale y.")
+    return value
 
 
-def _regression_targets(y):
+def _regression_targets(estimator, y):
     try:
-        return check_array(y, ensure_2d=False, dtype="numeric", input_name="y")
+        y = check_array(y, ensure_2d=False, dtype="numeric", input_name="y")
     except (ValueError, TypeError) as exc:
         if _NOT_A_NUMBER.search(str(exc)) or "bytes/strings" in str(exc):
             raise ValueError(f"y must hold numbers (regression targets); {exc}") from exc
         raise
+    n_outputs = 1 if y.ndim == 1 else y.shape[1]
+    if n_outputs != getattr(estimator, "n_outputs_", n_outputs):
+        raise ValueError(f"y has {n_outputs} output(s) (columns), but "
+                         f"{type(estimator).__name__} predicts {estimator.n_outputs_}.")
+    return y

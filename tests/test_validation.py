@@ -74,10 +74,13 @@ def test_first_partial_fit_checks_y_before_reading_its_kind(y, match):
 
 
 @pytest.mark.parametrize("est, y, match", [
-    (MLPClassifier, np.r_[np.nan, np.zeros(7)], "y_true contains NaN"),
+    (MLPClassifier, np.r_[np.nan, np.zeros(7)], "Input y contains NaN"),
     (ThresholdPerceptron, np.array([1.5, "b"] * 4, dtype=object), "y mixes label types"),
     (MLPRegressor, np.array(["cat"] * 8), "y must hold numbers"),
     (MLPRegressor, np.r_[np.nan, np.zeros(7)], "Input y contains NaN"),
+    (MLPRegressor, np.zeros((8, 3)), r"y has 3 output\(s\) \(columns\), but MLPRegressor "
+                                      "predicts 1"),
+    (MLPRegressor, np.linspace(-1e300, 1e300, 8), "y is too large to score"),
 ])
 def test_score_checks_y_quietly(est, y, match):
     model = est(max_iter=2).fit(X, Y)
