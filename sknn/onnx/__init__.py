@@ -63,7 +63,8 @@ from ._estimators import (
 
 __all__ = ["to_onnx"]
 
-_CLASSIFIER_OPTIONS = {"zipmap": [True, False, "columns"]}
+# skl2onnx's zipmap step reads "nocl" (keys of the dicts) too, so it must be declared.
+_CLASSIFIER_OPTIONS = {"zipmap": [True, False, "columns"], "nocl": [False, True]}
 
 # (estimator, skl2onnx alias, shape calculator, converter, options)
 _REGISTRY = [

@@ -1,6 +1,7 @@
 """ONNX forms of :mod:`sknn.nn.activations`, one function per activation class."""
 
 from ..nn import activations as act
+from ._portable import erf_series
 
 _SQRT_HALF = 0.5**0.5
 
@@ -16,25 +17,36 @@ def _identity(graph, activation, x, axis):
 
 
 def _leaky_relu(graph, activation, x, axis):
-    # max(z, a z) == LeakyRelu's piecewise form for 0 <= a < 1
-    return graph.node("LeakyRelu", [x], alpha=float(activation.negative_slope))
+    # sknn's max(z, a z): onnxruntime has no float64 LeakyRelu kernel
+    scaled = graph.node("Mul", [x, graph.const(activation.negative_slope, hint="slope")])
+    return graph.node("Max", [x, scaled])
 
 
 def _elu(graph, activation, x, axis):
-    y = graph.node("Elu", [x], alpha=float(activation.alpha))
+    # sknn's scale * (max(z, 0) + alpha * (e^min(z, 0) - 1)), for ELU and SELU alike
+    # (onnxruntime has no float64 Elu or Selu kernels)
+    zero = graph.const(0.0, hint="zero")
+    neg = graph.node("Sub", [graph.node("Exp", [graph.node("Min", [x, zero])]),
+                             graph.const(1.0, hint="one")])
+    neg = graph.node("Mul", [neg, graph.const(activation.alpha, hint="elu_alpha")])
+    y = graph.node("Add", [graph.node("Max", [x, zero]), neg])
     if activation.scale == 1.0:
         return y
     return graph.node("Mul", [y, graph.const(activation.scale, hint="elu_scale")])
 
 
-def _selu(graph, activation, x, axis):
-    return graph.node("Selu", [x], alpha=float(activation.alpha), gamma=float(activation.scale))
+def _softplus(graph, activation, x, axis):
+    # log(1 + e^z) = max(z, 0) + log(1 + e^-|z|), which never overflows
+    tail = graph.node("Exp", [graph.node("Neg", [graph.node("Abs", [x])])])
+    tail = graph.node("Log", [graph.node("Add", [tail, graph.const(1.0, hint="one")])])
+    return graph.node("Add", [graph.node("Relu", [x]), tail])
 
 
 def _gelu(graph, activation, x, axis):
     # sknn's exact form, z * (1 + erf(z / sqrt 2)) / 2, in the same order of operations
     # (ONNX's own Gelu operator needs opset 20).
-    cdf = graph.node("Erf", [graph.node("Mul", [x, graph.const(_SQRT_HALF, hint="sqrt_half")])])
+    scaled = graph.node("Mul", [x, graph.const(_SQRT_HALF, hint="sqrt_half")])
+    cdf = graph.node("Erf", [scaled]) if graph.native else erf_series(graph, scaled)
     cdf = graph.node("Add", [cdf, graph.const(1.0, hint="one")])
     cdf = graph.node("Mul", [cdf, graph.const(0.5, hint="half")])
     return graph.node("Mul", [x, cdf])
@@ -51,9 +63,9 @@ _CONVERTERS = {
     act.ReLU: _unary("Relu"),
     act.LeakyReLU: _leaky_relu,
     act.ELU: _elu,
-    act.SELU: _selu,
+    act.SELU: _elu,
     act.GELU: _gelu,
-    act.Softplus: _unary("Softplus"),
+    act.Softplus: _softplus,
     act.Softmax: _softmax,
 }
 

@@ -51,16 +51,18 @@ def _network_output(scope, operator, container):
 
 
 def _class_labels(classes):
-    """Class labels as ONNX can hold them (int64 or str), with their tensor type."""
+    """Class labels as ONNX can hold them (int64 or str), with their tensor type.
+
+    Float labels are integral (scikit-learn refuses continuous targets), so they
+    become int64 as in skl2onnx's converters; booleans become 0 and 1.
+    """
     classes = np.asarray(classes)
-    if classes.dtype.kind in "iub":
+    if classes.dtype.kind in "iubf":
         return classes.astype(np.int64), Int64TensorType
-    if classes.dtype.kind == "f" and np.array_equal(classes, np.round(classes)):
-        return classes.astype(np.int64), Int64TensorType  # as skl2onnx does
-    if classes.dtype.kind in "UO" and all(isinstance(c, str) for c in classes):
+    if all(isinstance(c, str) for c in classes):
         return classes.astype(str), StringTensorType
     raise ValueError(f"classes_ {classes.tolist()} cannot be ONNX labels: they must be "
-                     "integers, integral floats or strings")
+                     "numbers or strings")
 
 
 def _decode(graph, operator, scores, threshold, n_units, multilabel):

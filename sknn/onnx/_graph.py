@@ -36,6 +36,12 @@ class Graph:
     dtype : {numpy.float32, numpy.float64}
         The graph's float type (its input's, skl2onnx's convention); every float
         constant is stored in it.
+
+    Attributes
+    ----------
+    native : bool
+        Whether onnxruntime has kernels for ``Conv``, ``AveragePool`` and ``Erf`` in
+        this type (float32 only); float64 graphs use :mod:`sknn.onnx._portable`.
     """
 
     def __init__(self, scope, container, dtype):
@@ -45,6 +51,7 @@ class Graph:
                              f"got target_opset={opset}")
         self.scope, self.container = scope, container
         self.dtype = np.dtype(dtype)
+        self.native = self.dtype == np.float32
 
     def const(self, value, dtype=None, hint="const"):
         """Store ``value`` as an initializer (in the graph's float type unless ``dtype``

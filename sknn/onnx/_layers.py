@@ -9,7 +9,7 @@ compute something else) is refused rather than converted as its parent.
 
 import numpy as np
 
-from ..nn.conv_kernels import conv_geometry
+from ..nn.conv_kernels import conv_geometry, pool_geometry
 from ..nn.layers import (
     Activation,
     AvgPool2D,
@@ -25,6 +25,7 @@ from ..nn.layers import (
     SpatialDropout2D,
 )
 from ..nn.layers.conv_pool import MONOTONE_ACTIVATIONS
+from . import _portable as portable
 from ._activations import activation
 from ._graph import NCHW, SKNN_ORDER, Value
 
@@ -45,8 +46,7 @@ def _dense(graph, layer, value):
 
 
 def _activation(graph, layer, value):
-    return Value(activation(graph, layer.activation, value.name, _channel_axis(value)),
-                 value.order)
+    return _act(graph, layer.activation, value)
 
 
 def _batch_norm(graph, layer, value):
@@ -66,44 +66,68 @@ def _removed(graph, layer, value):
     return value
 
 
+def _conv_geometry(layer):
+    """Output (height, width) of a Conv2D's convolution and its (before, after) pads."""
+    out, pads = [], []
+    for size, k, s in zip(layer.input_shape[:2], layer.kernel_size, layer.strides):
+        n_out, before = conv_geometry(size, k, s, layer.padding)
+        out.append(n_out)
+        pads.append((before, max((n_out - 1) * s + k - size, 0) - before))
+    return tuple(out), tuple(pads)
+
+
 def _conv_node(graph, layer, value):
-    """The convolution (and bias) of a Conv2D, before its activation, in NCHW."""
-    H, W, _ = layer.input_shape
-    pads = []
-    for size, k, s in zip((H, W), layer.kernel_size, layer.strides):
-        out, before = conv_geometry(size, k, s, layer.padding)
-        pads.append((before, max((out - 1) * s + k - size, 0) - before))
+    """The convolution (and bias) of a Conv2D, before its activation."""
+    out_hw, pads = _conv_geometry(layer)
+    bias = layer.params["b"] if layer.use_bias else None
+    if not graph.native:
+        y = portable.conv(graph, graph.to_sknn_order(value), layer.params["W"], bias,
+                          layer.strides, pads, out_hw)
+        return Value(y, SKNN_ORDER), out_hw
     inputs = [graph.to_nchw(value),
               graph.const(layer.params["W"].transpose(3, 2, 0, 1), hint="kernel")]
-    if layer.use_bias:
-        inputs.append(graph.const(layer.params["b"], hint="bias"))
-    return graph.node("Conv", inputs, kernel_shape=list(layer.kernel_size),
-                      strides=list(layer.strides),
-                      pads=[pads[0][0], pads[1][0], pads[0][1], pads[1][1]])
+    if bias is not None:
+        inputs.append(graph.const(bias, hint="bias"))
+    y = graph.node("Conv", inputs, kernel_shape=list(layer.kernel_size),
+                   strides=list(layer.strides),
+                   pads=[pads[0][0], pads[1][0], pads[0][1], pads[1][1]])
+    return Value(y, NCHW), out_hw
+
+
+def _pool_node(graph, kind, value, in_hw, pool_size, strides):
+    """Max or average pooling of ``value`` (windows without padding)."""
+    if not graph.native:
+        out_hw = [pool_geometry(n, p, s) for n, p, s in zip(in_hw, pool_size, strides)]
+        y = portable.pool(graph, graph.to_sknn_order(value), kind, pool_size, strides, out_hw)
+        return Value(y, SKNN_ORDER)
+    op = "MaxPool" if kind == "max" else "AveragePool"
+    return Value(graph.node(op, [graph.to_nchw(value)], kernel_shape=list(pool_size),
+                            strides=list(strides)), NCHW)
+
+
+def _act(graph, activation_, value):
+    """``activation_`` applied to a Value (softmax over its channel axis)."""
+    return Value(activation(graph, activation_, value.name, _channel_axis(value)), value.order)
 
 
 def _conv(graph, layer, value):
-    y = _conv_node(graph, layer, value)
-    return Value(activation(graph, layer.activation, y, axis=1), NCHW)
+    return _act(graph, layer.activation, _conv_node(graph, layer, value)[0])
 
 
 def _conv_max_pool(graph, layer, value):
-    y = _conv_node(graph, layer, value)
-    pool = dict(kernel_shape=list(layer.pool_size), strides=list(layer.pool_size))
+    y, out_hw = _conv_node(graph, layer, value)
+    pool = dict(in_hw=out_hw, pool_size=layer.pool_size, strides=layer.pool_size)
     # As the layer does: a non-decreasing activation commutes with the max, so it runs
     # after the pool; any other runs before it.
     if layer.activation.name in MONOTONE_ACTIVATIONS:
-        y = activation(graph, layer.activation, graph.node("MaxPool", [y], **pool), axis=1)
-    else:
-        y = graph.node("MaxPool", [activation(graph, layer.activation, y, axis=1)], **pool)
-    return Value(y, NCHW)
+        return _act(graph, layer.activation, _pool_node(graph, "max", y, **pool))
+    return _pool_node(graph, "max", _act(graph, layer.activation, y), **pool)
 
 
-def _pool(op):
+def _pool(kind):
     def convert(graph, layer, value):
-        y = graph.node(op, [graph.to_nchw(value)], kernel_shape=list(layer.pool_size),
-                       strides=list(layer.strides))
-        return Value(y, NCHW)
+        return _pool_node(graph, kind, value, layer.input_shape[:2], layer.pool_size,
+                          layer.strides)
     return convert
 
 
@@ -130,8 +154,8 @@ CONVERTERS = {
     SpatialDropout2D: _removed,
     Conv2D: _conv,
     ConvMaxPool2D: _conv_max_pool,
-    MaxPool2D: _pool("MaxPool"),
-    AvgPool2D: _pool("AveragePool"),
+    MaxPool2D: _pool("max"),
+    AvgPool2D: _pool("avg"),
     Flatten: _flatten,
     Reshape: _reshape,
     SkipConcat: _skip_concat,
