@@ -34,8 +34,7 @@ def _graph(scope, operator, container):
 def _input(graph, operator, per_sample_shape):
     """The input cast to the graph's type, and reshaped as sknn reshapes X for the
     network: images (n, H, W), (n, H, W, C) and flat rows all become (n, H, W, C)."""
-    x = graph.node("Cast", [operator.inputs[0].full_name],
-                   to=1 if graph.dtype == np.float32 else 11)  # TensorProto FLOAT, DOUBLE
+    x = graph.cast(operator.inputs[0].full_name)
     if len(per_sample_shape) > 1:
         x = graph.reshape(x, [-1, *per_sample_shape])
     return Value(x, SKNN_ORDER)
@@ -74,9 +73,9 @@ def _decode(graph, operator, scores, threshold, n_units, multilabel):
     label_out = operator.outputs[0].full_name
     above = graph.node("Greater", [scores, graph.const(threshold, hint="threshold")])
     if multilabel:
-        return graph.node("Cast", [above], output=label_out, to=7)  # int64
+        return graph.node("Identity", [graph.cast(above, np.int64)], output=label_out)
     if n_units == 1:
-        index = graph.reshape(graph.node("Cast", [above], to=7), [-1])
+        index = graph.reshape(graph.cast(above, np.int64), [-1])
     else:
         index = graph.node("ArgMax", [scores], axis=1, keepdims=0)
     classes, _ = _class_labels(operator.raw_operator.classes_)

@@ -11,7 +11,7 @@ flat order (row, column, channel) and hence the dense weights are sknn's own.
 from collections import namedtuple
 
 import numpy as np
-from onnx import TensorProto, numpy_helper
+from onnx import TensorProto, helper, numpy_helper
 
 #: Axis order of a tensor: sknn's own, or channels first (4-D only).
 SKNN_ORDER, NCHW = "sknn", "nchw"
@@ -72,6 +72,11 @@ class Graph:
         self.container.add_node(op, list(inputs), [output],
                                 name=self.scope.get_unique_operator_name(op), **attrs)
         return output
+
+    def cast(self, name, dtype=None):
+        """``name`` cast to ``dtype`` (default: the graph's float type)."""
+        dtype = self.dtype if dtype is None else np.dtype(dtype)
+        return self.node("Cast", [name], to=helper.np_dtype_to_tensor_dtype(dtype))
 
     def reshape(self, name, shape):
         """``name`` reshaped to ``shape`` (-1 allowed once, e.g. for the batch axis)."""

@@ -40,6 +40,11 @@ def _channel_axis(value):
     return 1 if value.order == NCHW else -1
 
 
+def _act(graph, activation_, value):
+    """``activation_`` applied to a Value (softmax over its channel axis)."""
+    return Value(activation(graph, activation_, value.name, _channel_axis(value)), value.order)
+
+
 def _dense(graph, layer, value):
     y = affine(graph, value.name, layer.params["W"], layer.params["b"])
     return Value(activation(graph, layer.activation, y), SKNN_ORDER)
@@ -103,11 +108,6 @@ def _pool_node(graph, kind, value, in_hw, pool_size, strides):
     op = "MaxPool" if kind == "max" else "AveragePool"
     return Value(graph.node(op, [graph.to_nchw(value)], kernel_shape=list(pool_size),
                             strides=list(strides)), NCHW)
-
-
-def _act(graph, activation_, value):
-    """``activation_`` applied to a Value (softmax over its channel axis)."""
-    return Value(activation(graph, activation_, value.name, _channel_axis(value)), value.order)
 
 
 def _conv(graph, layer, value):
