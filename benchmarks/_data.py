@@ -8,7 +8,8 @@ import numpy as np
 
 from sknn.datasets import HOUSING_FEATURE_NAMES, find_data_dir, load_housing, load_mnist
 
-__all__ = ["HOUSING_FEATURE_NAMES", "find_data_dir", "load_housing", "load_mnist", "mnist_split"]
+__all__ = ["HOUSING_FEATURE_NAMES", "cpu_model", "find_data_dir", "load_housing", "load_mnist",
+           "mnist_split"]
 
 
 def mnist_split(data_dir=None, dtype=np.float64, flatten=True):
@@ -35,3 +36,19 @@ def mnist_split(data_dir=None, dtype=np.float64, flatten=True):
     if flatten:
         X = X.reshape(len(X), -1)
     return X[:8000], X[8000:], y[:8000], y[8000:]
+
+
+def cpu_model():
+    """The processor's name (Linux ``/proc/cpuinfo``, else :func:`platform.processor`)
+    and the number of CPUs, for the header of a benchmark's report."""
+    import os
+    import platform
+
+    name = platform.processor() or "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as f:
+            name = next(line.split(":", 1)[1].strip() for line in f
+                        if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return f"{name}, {os.cpu_count()} CPU(s)"
