@@ -98,7 +98,7 @@ class ThresholdPerceptron(PersistenceMixin, ClassifierMixin, BaseEstimator):
     t_ : int
         Samples processed (weight-update steps) plus one, as scikit-learn counts.
     n_features_in_ : int
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape ``(n_features_in_,)``
         Defined only when X has string feature names.
 
     Examples
@@ -241,7 +241,7 @@ class ThresholdPerceptron(PersistenceMixin, ClassifierMixin, BaseEstimator):
 
     # -- prediction -------------------------------------------------------------------
     def decision_function(self, X):
-        """Scores z = X @ coef_.T + intercept_ of the output units.
+        """Scores ``z = X @ coef_.T + intercept_`` of the output units.
 
         Parameters
         ----------
