@@ -1,4 +1,4 @@
-"""Forward-mode vs reverse-mode autodiff on the textbook's graph, and why backprop is reverse.
+"""Forward-mode vs reverse-mode autodiff on the textbook's graph, and why backprop is reverse
 
 The textbook differentiates f(x, y) = (x + y)(2x - 3) at (x, y) = (1, 2):
 

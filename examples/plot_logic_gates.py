@@ -1,4 +1,4 @@
-"""Logic gates from one sigmoid neuron, and why XOR needs a hidden layer.
+"""Logic gates from one sigmoid neuron, and why XOR needs a hidden layer
 
 A neuron computes ``a = g(theta0 + theta1 x1 + theta2 x2)`` with the logistic ``g``.
 With large weights ``g`` is nearly a step, and the textbook's choices of ``theta``

@@ -1,4 +1,4 @@
-"""The perceptron's learning rule, step by step, then a two-unit cat/dog perceptron.
+"""The perceptron's learning rule, step by step, then a two-unit cat/dog perceptron
 
 Part 1 replays the textbook's worked example: two threshold logic units (cat, dog)
 start with every weight at 1, see one sample x = (0.5, 1) labelled cat = [1, 0], and
