@@ -7,7 +7,8 @@ refused with :class:`skops.io.exceptions.UntrustedTypesFoundException`.
 
 pickle and joblib, by contrast, *execute* what the file says on load; use them only
 for files you made yourself or received from someone you trust. See
-:mod:`sknn._persistence` for the details. Requires ``pip install sknn[persist]``.
+:doc:`/install` for the extra. Requires skops: ``pip install ".[persist]"`` from a
+checkout, or ``pip install "skops>=0.13"``.
 
 Examples
 --------
@@ -36,8 +37,8 @@ def _skops_io():
     try:
         import skops.io
     except ImportError as exc:  # an optional extra
-        raise ImportError("sknn.io needs skops: pip install 'sknn[persist]' "
-                          "(or pip install 'skops>=0.13')") from exc
+        raise ImportError("sknn.io needs skops: pip install 'skops>=0.13' "
+                          "(or pip install '.[persist]' in an sknn checkout)") from exc
     return skops.io
 
 
