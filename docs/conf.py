@@ -67,7 +67,7 @@ sphinx_gallery_conf = {
     "remove_config_comments": True,
     "abort_on_example_error": True,
     "plot_gallery": "True",
-    "min_reported_time": 1,
+    "min_reported_time": 0,
     "image_scrapers": ("matplotlib",),
     "matplotlib_animations": False,
     "show_memory": False,

@@ -71,20 +71,37 @@ def cat_dog():
 
 
 def plot(model, X, Y):
-    """Draw the animals and each unit's decision line (needs matplotlib)."""
+    """Shade each region by what the two units answer, over the animals (needs matplotlib)."""
     try:
         import matplotlib.pyplot as plt
+        from matplotlib.colors import ListedColormap
+        from matplotlib.patches import Patch
     except ImportError:
         print("  (matplotlib is not installed: skipping the plot)")
         return
-    fig, ax = plt.subplots(figsize=(5, 5))
-    ax.scatter(*X[Y[:, 0] == 1].T, marker="o", label="cat")
-    ax.scatter(*X[Y[:, 1] == 1].T, marker="s", label="dog")
-    xs = np.linspace(0, 1.2, 2)
-    for (w1, w2), b, name in zip(model.coef_, model.intercept_, ["cat unit", "dog unit"]):
-        ax.plot(xs, -(w1 * xs + b) / w2, label=f"{name}: z = 0")  # w1 x1 + w2 x2 + b = 0
-    ax.set(xlim=(0, 1.2), ylim=(0, 1.2), xlabel="ear pointiness", ylabel="body size")
-    ax.legend()
+    # outcome code: 0 neither, 1 cat, 2 dog, 3 cat AND dog
+    xs = np.linspace(0, 1.2, 241)
+    grid = np.stack(np.meshgrid(xs, xs), -1).reshape(-1, 2)
+    out = model.predict(grid)
+    code = (out[:, 0] + 2 * out[:, 1]).reshape(len(xs), len(xs))
+    colors = ["#d9d9d9", "#a6cee3", "#fdbf6f", "#cab2d6"]
+    labels = ["neither", "cat", "dog", "cat AND dog"]
+    fig, ax = plt.subplots(figsize=(6.5, 5.5), layout="constrained")
+    ax.pcolormesh(xs, xs, code, cmap=ListedColormap(colors), vmin=-0.5, vmax=3.5,
+                  shading="auto")
+    ax.scatter(*X[Y[:, 0] == 1].T, marker="o", color="tab:blue", edgecolor="k", label="cat")
+    ax.scatter(*X[Y[:, 1] == 1].T, marker="s", color="tab:orange", edgecolor="k",
+               label="dog")
+    line_x = np.linspace(0, 1.2, 2)
+    for (w1, w2), b, name, style in zip(model.coef_, model.intercept_,
+                                        ["cat unit", "dog unit"], ["-", "--"]):
+        ax.plot(line_x, -(w1 * line_x + b) / w2, "k" + style, label=f"{name}: z = 0")
+    ax.set(xlim=(0, 1.2), ylim=(0, 1.2), xlabel="ear pointiness", ylabel="body size",
+           title="Two independent threshold units: an animal can be both, or neither")
+    handles, _ = ax.get_legend_handles_labels()
+    regions = [Patch(color=c, label=f"region: {lab}") for c, lab in zip(colors, labels)]
+    ax.legend(handles=handles + regions, loc="upper left", bbox_to_anchor=(1.02, 1),
+              fontsize="small")
     plt.show()
 
 
