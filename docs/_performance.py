@@ -93,7 +93,7 @@ def draw_chart(records, path):
     ax.set_xlabel("time ratio, sknn / other (below 1: sknn is faster)")
     ax.set_xlim(0, max(values) * 1.2)
     cpus = records[0]["machine"]["cpus"]
-    ax.set_title(f"sknn against scikit-learn and PyTorch (one shared {cpus}-CPU machine)")
+    ax.set_title(f"sknn against scikit-learn and PyTorch\n(one shared {cpus}-CPU machine)")
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110)
     plt.close(fig)

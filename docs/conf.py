@@ -108,7 +108,9 @@ html_static_path = ["_static"]
 html_theme_options = {
     "navigation_with_keys": False,
     "show_toc_level": 2,
-    "header_links_before_dropdown": 7,
+    # one row at 1400 px: six links, the rest under "More", and search as an icon
+    "header_links_before_dropdown": 6,
+    "navbar_persistent": ["search-button"],
     "secondary_sidebar_items": ["page-toc", "sg_download_links", "sg_launcher_links"],
 }
 # Top-level pages have no section to navigate: give their tables the full width.

@@ -97,7 +97,7 @@ def plot(model, X, Y):
                                         ["cat unit", "dog unit"], ["-", "--"]):
         ax.plot(line_x, -(w1 * line_x + b) / w2, "k" + style, label=f"{name}: z = 0")
     ax.set(xlim=(0, 1.2), ylim=(0, 1.2), xlabel="ear pointiness", ylabel="body size",
-           title="Two independent threshold units: an animal can be both, or neither")
+           title="Two independent threshold units:\nan animal can be both, or neither")
     handles, _ = ax.get_legend_handles_labels()
     regions = [Patch(color=c, label=f"region: {lab}") for c, lab in zip(colors, labels)]
     ax.legend(handles=handles + regions, loc="upper left", bbox_to_anchor=(1.02, 1),
