@@ -178,6 +178,10 @@ def test_page_code_runs(page, data_env):
         started = time.perf_counter()
         try:
             _run(code, namespace, name)
+        except FileNotFoundError as exc:  # MNIST or housing absent: as sknn.datasets says
+            if os.environ.get("CI"):
+                raise
+            pytest.skip(f"{name} needs a data file: {exc}")
         except Exception as exc:
             raise AssertionError(f"the block at {name} fails: {exc!r}\n{code}") from exc
         os.environ.get("SKNN_DOCS_TIMES") and print(name, round(time.perf_counter() - started, 1))
