@@ -38,6 +38,8 @@ class ThresholdPerceptron(PersistenceMixin, ClassifierMixin, BaseEstimator):
     Output units: one for binary ``y``; one per class (one-vs-rest targets, predict
     the highest score) for ``K > 2`` classes; one per column of a 0/1 indicator ``y``,
     whose raw outputs ``predict`` returns (so [1, 1], "cat and dog", can happen).
+    There is no ``predict_proba``: a threshold unit outputs 0 or 1, not a
+    probability; ``decision_function`` gives the scores.
 
     Parameters
     ----------
