@@ -291,7 +291,8 @@ def test_missing_matplotlib_gives_a_clear_import_error(monkeypatch):
     import sys
 
     monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)  # as if not installed
-    with pytest.raises(ImportError, match=r"LossCurveDisplay needs matplotlib.*sknn\[plots\]"):
+    message = r"LossCurveDisplay needs matplotlib.*pip install matplotlib.*\.\[plots\]"
+    with pytest.raises(ImportError, match=message):
         LossCurveDisplay(loss_curve=[1.0, 0.5]).plot()
 
 
