@@ -26,6 +26,9 @@ import time
 
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import _results  # noqa: E402
+
 BATCH, LR, N_TRAIN = 64, 1e-3, 8000
 
 
@@ -174,6 +177,7 @@ def main(argv=None):
                         help="PyTorch intra-op threads (NumPy's BLAS uses its default)")
     parser.add_argument("--worker", choices=["sknn", "torch"], help=argparse.SUPPRESS)
     parser.add_argument("--blas-threads", type=int, default=None, help=argparse.SUPPRESS)
+    _results.add_json_option(parser, "convnet")
     args = parser.parse_args(argv)
     if args.worker == "sknn":
         print(json.dumps(run_sknn(args.epochs, args.blas_threads)))
@@ -194,6 +198,28 @@ def main(argv=None):
         for key, worker, blas_threads in runs:
             results[key].append(_spawn(worker, args, blas_threads))
     _report(results)
+    if args.json:
+        _write_json(args, results)
+
+
+def _write_json(args, results):
+    labels = {"sknn": "sknn", "sknn-1": "sknn, 1 BLAS thread", "torch": "PyTorch"}
+    rows = []
+    for key, runs in results.items():
+        best = min(runs, key=lambda r: min(r["epoch_s"]))
+        rows.append((labels[key], (_best(runs), best["accuracy"], best["maxrss_mb"])))
+    ratios = [(f"CNN: {labels[key]} / PyTorch", _best(results[key]) / _best(results["torch"]),
+               "epoch time; below 1 means sknn is faster")
+              for key in results if key != "torch" and "torch" in results]
+    _results.write(
+        args.json, benchmark="convnet",
+        title="ConvNetClassifier training (MNIST, conv16-pool-conv32-pool-dense128)",
+        description="Fastest epoch of each framework (adam, batch 64, float32) on the first "
+                    "8,000 MNIST test images, each in its own process; accuracy on the "
+                    "last 2,000; peak resident memory of the process.",
+        command="python benchmarks/bench_convnet.py --json",
+        settings={"epochs": args.epochs, "rounds": args.rounds, "torch_threads": args.threads},
+        columns=["best epoch (s)", "accuracy", "peak RSS (MiB)"], rows=rows, ratios=ratios)
 
 
 if __name__ == "__main__":

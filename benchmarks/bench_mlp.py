@@ -9,8 +9,10 @@ Run: ``python benchmarks/bench_mlp.py [--epochs 5] [--repeats 3]``
 """
 
 import argparse
+import sys
 import time
 import warnings
+from pathlib import Path
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
@@ -18,6 +20,9 @@ from sklearn.neural_network import MLPClassifier as SkMLP
 
 from sknn import MLPClassifier
 from sknn.datasets import load_mnist
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _results  # noqa: E402
 
 HIDDEN = (256, 128)
 
@@ -77,6 +82,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--repeats", type=int, default=3)
+    _results.add_json_option(parser, "mlp")
     args = parser.parse_args(argv)
     X, y, X_test, y_test = mnist_split()
     try:
@@ -100,6 +106,20 @@ def main(argv=None):
     print(f"ratio sknn / sklearn epoch time: {med['sknn'] / med['sklearn']:.3f}")
     if "torch" in med:
         print(f"ratio sknn / torch   epoch time: {med['sknn'] / med['torch']:.3f}")
+    if args.json:
+        labels = {"sknn": "sknn", "sklearn": "scikit-learn", "torch": "PyTorch"}
+        _results.write(
+            args.json, benchmark="mlp", title="MLPClassifier training (MNIST, 784-256-128-10)",
+            description="Median epoch time of the same network (relu, adam, batch 128, "
+                        "float32 pixels) on the first 8,000 MNIST test images; accuracy "
+                        "on the last 2,000. The frameworks run interleaved in one process.",
+            command="python benchmarks/bench_mlp.py --json",
+            settings={"epochs": args.epochs, "repeats": args.repeats},
+            columns=["epoch time (s)", "accuracy"],
+            rows=[(labels[n], (med[n], r[-1][1])) for n, r in results.items()],
+            ratios=[(f"MLP: sknn / {labels[n]}", med["sknn"] / med[n],
+                     "epoch time; below 1 means sknn is faster")
+                    for n in ("sklearn", "torch") if n in med])
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ import numpy as np
 from sklearn.linear_model import Perceptron
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _results  # noqa: E402
 from _data import mnist_split  # noqa: E402
 
 from sknn import ThresholdPerceptron  # noqa: E402
@@ -56,6 +57,7 @@ def main(argv=None):
     """Run the benchmark and print the median times, their ratio and accuracies."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5, help="fits per estimator")
+    _results.add_json_option(parser, "perceptron")
     args = parser.parse_args(argv)
     times, accuracy = run(args.repeats)
     median = {name: float(np.median(t)) for name, t in times.items()}
@@ -64,6 +66,20 @@ def main(argv=None):
         runs = ", ".join(f"{t:.3f}" for t in times[name])
         print(f"  {name:8s} {median[name]:.3f} s  (runs: {runs})  test accuracy {accuracy[name]:.4f}")
     print(f"  time ratio sknn / sklearn: {median['sknn'] / median['sklearn']:.2f}")
+    if args.json:
+        _results.write(
+            args.json, benchmark="perceptron",
+            title="ThresholdPerceptron training (MNIST, 10 epochs)",
+            description="Median time of 10 shuffled epochs of the perceptron rule on the "
+                        "first 8,000 MNIST test images (float64), against scikit-learn's "
+                        "compiled Perceptron; accuracy on the last 2,000.",
+            command="python benchmarks/bench_perceptron.py --json",
+            settings={"repeats": args.repeats},
+            columns=["fit time (s)", "accuracy"],
+            rows=[(label, (median[name], accuracy[name]))
+                  for name, label in (("sknn", "sknn"), ("sklearn", "scikit-learn"))],
+            ratios=[("Perceptron: sknn / scikit-learn", median["sknn"] / median["sklearn"],
+                     "fit time; below 1 means sknn is faster")])
 
 
 if __name__ == "__main__":

@@ -1,67 +1,16 @@
 """Local Sphinx helpers of sknn's documentation.
 
-1. Docstrings: make plain-text idioms safe for reStructuredText (below).
-2. API pages: leave out scikit-learn's generated ``set_*_request`` methods.
-3. The gallery: stage ``examples/`` for sphinx-gallery, giving a title to a script
+1. API pages: leave out scikit-learn's generated ``set_*_request`` methods and
+   properties that only say a method is not available; link the labels of
+   scikit-learn's user guide that inherited docstrings (``score``) refer to.
+2. The gallery: stage ``examples/`` for sphinx-gallery, giving a title to a script
    whose docstring's first line has none (:func:`stage_examples`).
 
-Docstrings
-----------
-
-sknn's docstrings are written to be read in a terminal (``help(...)``) as much as on
-the site, and two plain-text habits mean something else in reST:
-
-* a trailing underscore makes a word a hyperlink reference: ``(n_features_in_,)``
-  in a shape, ``coef_`` in prose;
-* a leading star starts emphasis: ``(n, *input_shape)``.
-
-Before numpydoc and autosummary see an sknn docstring, this hook quotes such words
-as literals and escapes such stars, outside existing literals and roles only. It
-touches nothing else, so a docstring written in strict reST is unchanged.
+Docstrings are not rewritten: they are written in reStructuredText, so that
+``help()``, an IDE and this site show the same text.
 """
 
 import re
-
-# ``literal``, :role:`text` or `interpreted` spans are left alone.
-_PROTECTED = re.compile(r"(``.+?``|:[\w:.-]+:`[^`]+`|`[^`]+`_?_?)")
-_TRAILING_UNDERSCORE = re.compile(r"(?<![\w`*\\|])([A-Za-z][A-Za-z0-9_.]*[A-Za-z0-9]_)(?![\w`])")
-_LEADING_STAR = re.compile(r"(?<=[(\[,] )\*(?=[A-Za-z_])|(?<=[(\[])\*(?=[A-Za-z_])")
-
-
-def _fix_text(text):
-    text = _TRAILING_UNDERSCORE.sub(r"``\1``", text)
-    return _LEADING_STAR.sub(r"\\*", text)
-
-
-def fix_line(line):
-    """One docstring line with the two idioms made literal, literals untouched."""
-    parts = _PROTECTED.split(line)
-    return "".join(p if i % 2 else _fix_text(p) for i, p in enumerate(parts))
-
-
-def _indent(line):
-    return len(line) - len(line.lstrip())
-
-
-def _process(app, what, name, obj, options, lines):
-    if not name.startswith("sknn"):
-        return
-    block_indent = None  # indentation of the line that opened a "::" literal block
-    for i, line in enumerate(lines):
-        stripped = line.strip()
-        if block_indent is not None:
-            if not stripped or _indent(line) > block_indent:
-                continue  # inside the literal block: verbatim
-            block_indent = None
-        if stripped.startswith((">>>", "...")):
-            continue  # doctests are code
-        lines[i] = fix_line(line)
-        if stripped.endswith("::"):
-            block_indent = _indent(line)
-    # autosummary cuts the summary at the first ". "; a dot product written
-    # ``theta . x`` in the first line would be cut inside the literal.
-    if lines:
-        lines[0] = re.sub(r"``[^`]*``", lambda m: m.group(0).replace(" . ", " · "), lines[0])
 
 
 def _skip_member(app, what, name, obj, skip, options):
@@ -69,7 +18,30 @@ def _skip_member(app, what, name, obj, skip, options):
     # docstrings point into scikit-learn's own documentation.
     if name.startswith("set_") and name.endswith("_request"):
         return True
+    # A property that only raises AttributeError (ThresholdPerceptron.predict_proba)
+    # hides a method the estimator does not have; the class text says so.
+    if isinstance(obj, property) and (obj.__doc__ or "").startswith("Not available"):
+        return True
     return None
+
+
+#: Labels of scikit-learn's user guide that its docstrings inherited by sknn's
+#: estimators (``score``) refer to, and where they are on scikit-learn's site.
+SKLEARN_LABELS = {
+    "accuracy_score": "modules/model_evaluation.html#accuracy-score",
+    "r2_score": "modules/model_evaluation.html#r2-score",
+}
+
+
+def _sklearn_reference(app, env, node, contnode):
+    """Resolve a ``:ref:`` of an inherited scikit-learn docstring to scikit-learn's site."""
+    from docutils import nodes
+
+    target = node.get("reftarget")
+    if node.get("refdomain") != "std" or target not in SKLEARN_LABELS:
+        return None
+    uri = "https://scikit-learn.org/stable/" + SKLEARN_LABELS[target]
+    return nodes.reference("", "", contnode, refuri=uri, internal=False)
 
 
 def stage_examples(source, target):
@@ -130,6 +102,6 @@ class ChapterOrder:
 
 def setup(app):
     # priority < 500 so that this runs before numpydoc reformats the docstring
-    app.connect("autodoc-process-docstring", _process, priority=100)
     app.connect("autodoc-skip-member", _skip_member)
+    app.connect("missing-reference", _sklearn_reference)
     return {"parallel_read_safe": True}

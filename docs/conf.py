@@ -10,6 +10,7 @@ import sknn
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))  # the local helper module _sknn_docs
 
+from _performance import generate as generate_performance  # noqa: E402
 from _sknn_docs import setup as _local_setup  # noqa: E402
 from _sknn_docs import stage_examples  # noqa: E402
 
@@ -66,7 +67,7 @@ sphinx_gallery_conf = {
     "remove_config_comments": True,
     "abort_on_example_error": True,
     "plot_gallery": "True",
-    "min_reported_time": 1,
+    "min_reported_time": 0,
     "image_scrapers": ("matplotlib",),
     "matplotlib_animations": False,
     "show_memory": False,
@@ -77,6 +78,29 @@ sphinx_gallery_conf = {
 warnings.filterwarnings("ignore", category=UserWarning,
                         message="Matplotlib is currently using agg")
 
+# -- the Performance page: tables and chart from the benchmarks' JSON results --------
+generate_performance(HERE.parent / "benchmarks" / "results", HERE)
+
+# -- math ------------------------------------------------------------------------------
+# By default MathJax comes from its CDN. For a site that renders formulas offline, set
+# SKNN_MATHJAX_DIR to a local MathJax 3 "es5" folder (``npm pack mathjax@3`` and
+# unpack it, see install.rst); it is copied into the site as _static/mathjax.
+MATHJAX_DIR = os.environ.get("SKNN_MATHJAX_DIR")
+if MATHJAX_DIR:
+    if not (Path(MATHJAX_DIR) / "tex-chtml.js").is_file():
+        raise ValueError(f"SKNN_MATHJAX_DIR={MATHJAX_DIR!r} has no tex-chtml.js: point it "
+                         "at the es5 folder of the mathjax@3 npm package")
+    mathjax_path = "mathjax/tex-chtml.js"  # relative to _static
+
+
+def _copy_mathjax(app, exception):
+    if exception is None and MATHJAX_DIR and app.builder.format == "html":
+        import shutil
+
+        shutil.copytree(MATHJAX_DIR, Path(app.outdir) / "_static" / "mathjax",
+                        dirs_exist_ok=True)
+
+
 # -- HTML --------------------------------------------------------------------------
 html_theme = "pydata_sphinx_theme"
 html_title = f"sknn {release}"
@@ -84,15 +108,18 @@ html_static_path = ["_static"]
 html_theme_options = {
     "navigation_with_keys": False,
     "show_toc_level": 2,
-    "header_links_before_dropdown": 7,
+    # one row at 1400 px: six links, the rest under "More", and search as an icon
+    "header_links_before_dropdown": 6,
+    "navbar_persistent": ["search-button"],
     "secondary_sidebar_items": ["page-toc", "sg_download_links", "sg_launcher_links"],
 }
 # Top-level pages have no section to navigate: give their tables the full width.
 html_sidebars = {page: [] for page in (
     "index", "install", "quickstart", "changelog", "citing", "coming_from_sklearn",
-    "coming_from_keras", "api", "scaling")}
+    "coming_from_keras", "api", "scaling", "faq", "performance")}
 html_show_sourcelink = False
 
 
 def setup(app):
     _local_setup(app)
+    app.connect("build-finished", _copy_mathjax)

@@ -1,4 +1,4 @@
-"""Forward-mode vs reverse-mode autodiff on the textbook's graph, and why backprop is reverse.
+"""Forward-mode vs reverse-mode autodiff on the textbook's graph, and why backprop is reverse
 
 The textbook differentiates f(x, y) = (x + y)(2x - 3) at (x, y) = (1, 2):
 
@@ -42,6 +42,41 @@ def textbook_reverse_mode():
     print(f"  f = {out.value:g}, df/dx = {x.grad:g}, df/dy = {y.grad:g}")
 
 
+def draw_graph():
+    """Draw the computational graph with each node's value and its adjoint df/dnode."""
+    try:
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("  (matplotlib is not installed: skipping the graph)")
+        return
+    x, y = Variable(1.0), Variable(2.0)
+    s = x + y
+    t = 2 * x
+    u = t - 3
+    out = s * u
+    out.backward()  # every node's .grad is now df/dnode, its adjoint
+    nodes = {  # name: (position, label, Variable)
+        "x": ((0, 2), "x", x), "y": ((0, 0), "y", y),
+        "s": ((2, 1), "s = x + y", s), "t": ((2, 3), "t = 2x", t),
+        "u": ((4, 3), "u = t - 3", u), "f": ((6, 2), "f = s u", out),
+    }
+    edges = [("x", "s"), ("y", "s"), ("x", "t"), ("t", "u"), ("s", "f"), ("u", "f")]
+    fig, ax = plt.subplots(figsize=(9, 4.5), layout="constrained")
+    for a, b in edges:
+        (xa, ya), (xb, yb) = nodes[a][0], nodes[b][0]
+        ax.annotate("", xy=(xb - 0.45, yb), xytext=(xa + 0.45, ya),
+                    arrowprops=dict(arrowstyle="->", color="grey"))
+    for (px, py), label, var in nodes.values():
+        ax.text(px, py, f"{label}\nvalue {var.value:g}\nadjoint {var.grad:g}",
+                ha="center", va="center", fontsize=10,
+                bbox=dict(boxstyle="round", facecolor="#e8f0fb", edgecolor="C0"))
+    ax.set(xlim=(-0.8, 6.8), ylim=(-0.8, 3.8))
+    ax.axis("off")
+    ax.set_title("f(x, y) = (x + y)(2x - 3) at (1, 2): values flow right (forward), "
+                 "adjoints df/dnode flow left (reverse)", fontsize=10)
+    plt.show()
+
+
 class CountingLoss:
     """A small network-like loss of n weights that counts how often it is evaluated."""
 
@@ -77,6 +112,7 @@ def main():
     """Run the textbook example, then the pass-count comparison."""
     textbook_forward_mode()
     textbook_reverse_mode()
+    draw_graph()
     print("\nGradient of a loss with n weights (forward passes through the loss):")
     print(f"  {'n':>5} {'reverse':>8} {'forward':>8}  max |difference|")
     for n in (1, 10, 100, 1000):

@@ -1,4 +1,4 @@
-"""Logic gates from one sigmoid neuron, and why XOR needs a hidden layer.
+"""Logic gates from one sigmoid neuron, and why XOR needs a hidden layer
 
 A neuron computes ``a = g(theta0 + theta1 x1 + theta2 x2)`` with the logistic ``g``.
 With large weights ``g`` is nearly a step, and the textbook's choices of ``theta``
@@ -103,15 +103,22 @@ def plot_decision_boundaries(xor_neuron, net):
     panels = [(name.upper(), LogicGateNeuron.from_gate(name), y)
               for name, (X, y) in TRUTH_TABLES.items() if X.shape[1] == 2]
     panels += [("XOR, one neuron", xor_neuron, XOR), ("XOR network", net, XOR)]
-    fig, axes = plt.subplots(2, 3, figsize=(10, 6.5), sharex=True, sharey=True)
+    fig, axes = plt.subplots(2, 3, figsize=(11, 6.5), sharex=True, sharey=True,
+                             layout="constrained")
     for ax, (title, estimator, y) in zip(axes.ravel(), panels):
-        DecisionBoundaryDisplay.from_estimator(
+        disp = DecisionBoundaryDisplay.from_estimator(
             estimator, X2, response_method="predict_proba", ax=ax, cmap="RdBu",
             alpha=0.6, vmin=0, vmax=1, xlabel="x1", ylabel="x2", grid_resolution=200)
         ax.scatter(X2[:, 0], X2[:, 1], c=y, cmap="RdBu", vmin=0, vmax=1, edgecolors="k", s=80)
         ax.set_title(title)
+        if estimator is xor_neuron:  # its probabilities sit near 0.5: one flat color
+            proba = estimator.predict_proba(X2)[:, 1]
+            ax.text(0.5, 0.5, f"no line separates XOR:\nP(1) = {proba.min():.2f} to "
+                    f"{proba.max():.2f}\non all four inputs", ha="center", va="center",
+                    transform=ax.transAxes, fontsize="small",
+                    bbox=dict(facecolor="white", alpha=0.8))
+    fig.colorbar(disp.surface_, ax=axes, shrink=0.8, label="P(output = 1)")
     fig.suptitle("P(output = 1): one neuron draws one line; XOR needs two")
-    fig.tight_layout()
     return fig
 
 

@@ -62,7 +62,7 @@ plt.show()
 # validation-score axis on the right. Solid lines are training loss (log scale), dashed
 # lines validation accuracy, dotted verticals each model's best epoch. The narrow
 # network (8 units) learns more slowly, needs more epochs and levels off lower.
-fig, ax = plt.subplots()
+fig, ax = plt.subplots(figsize=(7, 5.5), layout="constrained")
 for width, color in [(8, "C2"), (64, "C0")]:
     model = make_pipeline(StandardScaler(), MLPClassifier(
         (width,), early_stopping=True, n_iter_no_change=15, max_iter=300,
@@ -72,6 +72,13 @@ for width, color in [(8, "C2"), (64, "C0")]:
     print(f"{width:3d} hidden units: test accuracy {model.score(X_test, y_test):.3f}")
 ax.set_yscale("log")
 ax.set_title("A narrow and a wide hidden layer")
+# one legend below the plot, where it hides no curve
+lines = [ln for a in fig.axes for ln in a.get_lines() if not ln.get_label().startswith("_")]
+for a in fig.axes:
+    if a.get_legend() is not None:
+        a.get_legend().remove()
+fig.legend(lines, [ln.get_label() for ln in lines], loc="outside lower center", ncols=2,
+           fontsize="small")
 plt.show()
 
 # %%

@@ -1,4 +1,4 @@
-"""The perceptron's learning rule, step by step, then a two-unit cat/dog perceptron.
+"""The perceptron's learning rule, step by step, then a two-unit cat/dog perceptron
 
 Part 1 replays the textbook's worked example: two threshold logic units (cat, dog)
 start with every weight at 1, see one sample x = (0.5, 1) labelled cat = [1, 0], and
@@ -8,7 +8,8 @@ update with eta = 0.1:
 
 Part 2 trains the same two units on made-up animals and shows what the textbook warns
 about: the units decide independently, so an animal can come out "cat and dog" (both
-fire) or "neither".
+fire) or "neither". In the figure the two units' lines leave a band between them
+where neither fires; with other data or another seed the band is one where both fire.
 
 Run with ``python examples/plot_perceptron.py``; the plot needs matplotlib and is
 skipped without it.
@@ -54,7 +55,8 @@ def animals(n=40, seed=0):
 def cat_dog():
     """Train two units on the animals; show that an in-between animal can be both or neither."""
     X, Y = animals()
-    model = ThresholdPerceptron(eta0=0.1, random_state=0).fit(X, Y)
+    # a seed whose two lines are far enough apart to show a "neither" band
+    model = ThresholdPerceptron(eta0=0.1, random_state=3).fit(X, Y)
     print("\nPart 2: two threshold units, cat and dog, trained independently")
     print(f"  epochs: {model.n_iter_}, training accuracy (both units right): {model.score(X, Y):.2f}")
     names = {(1, 0): "cat", (0, 1): "dog", (1, 1): "cat AND dog", (0, 0): "neither"}
@@ -71,20 +73,38 @@ def cat_dog():
 
 
 def plot(model, X, Y):
-    """Draw the animals and each unit's decision line (needs matplotlib)."""
+    """Shade each region by what the two units answer, over the animals (needs matplotlib)."""
     try:
         import matplotlib.pyplot as plt
+        from matplotlib.colors import ListedColormap
+        from matplotlib.patches import Patch
     except ImportError:
         print("  (matplotlib is not installed: skipping the plot)")
         return
-    fig, ax = plt.subplots(figsize=(5, 5))
-    ax.scatter(*X[Y[:, 0] == 1].T, marker="o", label="cat")
-    ax.scatter(*X[Y[:, 1] == 1].T, marker="s", label="dog")
-    xs = np.linspace(0, 1.2, 2)
-    for (w1, w2), b, name in zip(model.coef_, model.intercept_, ["cat unit", "dog unit"]):
-        ax.plot(xs, -(w1 * xs + b) / w2, label=f"{name}: z = 0")  # w1 x1 + w2 x2 + b = 0
-    ax.set(xlim=(0, 1.2), ylim=(0, 1.2), xlabel="ear pointiness", ylabel="body size")
-    ax.legend()
+    # outcome code: 0 neither, 1 cat, 2 dog, 3 cat AND dog
+    xs = np.linspace(0, 1.2, 241)
+    grid = np.stack(np.meshgrid(xs, xs), -1).reshape(-1, 2)
+    out = model.predict(grid)
+    code = (out[:, 0] + 2 * out[:, 1]).reshape(len(xs), len(xs))
+    colors = ["#d9d9d9", "#a6cee3", "#fdbf6f", "#cab2d6"]
+    labels = ["neither", "cat", "dog", "cat AND dog"]
+    fig, ax = plt.subplots(figsize=(6.5, 5.5), layout="constrained")
+    ax.pcolormesh(xs, xs, code, cmap=ListedColormap(colors), vmin=-0.5, vmax=3.5,
+                  shading="auto")
+    ax.scatter(*X[Y[:, 0] == 1].T, marker="o", color="tab:blue", edgecolor="k", label="cat")
+    ax.scatter(*X[Y[:, 1] == 1].T, marker="s", color="tab:orange", edgecolor="k",
+               label="dog")
+    line_x = np.linspace(0, 1.2, 2)
+    for (w1, w2), b, name, style in zip(model.coef_, model.intercept_,
+                                        ["cat unit", "dog unit"], ["-", "--"]):
+        ax.plot(line_x, -(w1 * line_x + b) / w2, "k" + style, label=f"{name}: z = 0")
+    ax.set(xlim=(0, 1.2), ylim=(0, 1.2), xlabel="ear pointiness", ylabel="body size",
+           title="Two independent threshold units:\nan animal can be both, or neither")
+    handles, _ = ax.get_legend_handles_labels()
+    regions = [Patch(color=c, label=f"region: {lab}") for k, (c, lab)
+               in enumerate(zip(colors, labels)) if (code == k).any()]  # those drawn
+    ax.legend(handles=handles + regions, loc="upper left", bbox_to_anchor=(1.02, 1),
+              fontsize="small")
     plt.show()
 
 

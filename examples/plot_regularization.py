@@ -68,6 +68,10 @@ for ax, (name, model) in zip(axes.ravel(), models.items(), strict=True):
     ax.set_title(f"{name}\ntraining MSE {train_mse:.3f}, error vs sine {true_mse:.3f}",
                  fontsize="medium")
     ax.set_ylim(-2.2, 2.2)
+for ax in axes[1]:
+    ax.set_xlabel("x")
+for ax in axes[:, 0]:
+    ax.set_ylabel("y = sin(x) + noise")
 axes[0, 0].legend(loc="lower right", fontsize="small")
 plt.show()
 
@@ -91,7 +95,8 @@ ax.plot(grid, np.sin(grid), "k--", linewidth=1, label="true sine")
 ax.scatter(x, y, s=12, color="k", label="training samples")
 ax.axvspan(-4.5, -3, color="grey", alpha=0.1)
 ax.axvspan(3, 4.5, color="grey", alpha=0.1)
-ax.set_title("Monte Carlo dropout: mean and spread (grey: no training data)")
+ax.set(xlabel="x", ylabel="y",
+       title="Monte Carlo dropout: mean and spread (grey: no training data)")
 ax.legend(loc="upper left", fontsize="small")
 plt.show()
 for where, mask in [("left of the data", grid < -3), ("inside", inside),

@@ -45,8 +45,8 @@ for name, model in [("sigmoid + Glorot", sigmoid), ("ReLU + He", relu)]:
     model.set_callbacks(histories[name]).fit(X, y)
     norms = histories[name].norms_
     ratio = norms[:, 0].mean() / norms[:, -1].mean()
-    print(f"{name:17s} training accuracy {model.score(X, y):.3f}; first-layer gradient "
-          f"norm / output-layer norm = {ratio:.1e}")
+    print(f"{name}: training accuracy {model.score(X, y):.3f}")
+    print(f"  first-layer / output-layer gradient norm = {ratio:.1e}")
 print("layers:", histories["ReLU + He"].layer_names_)
 
 # %%
@@ -57,10 +57,11 @@ print("layers:", histories["ReLU + He"].layer_names_)
 # loses a factor of three to five per layer on its way back, so the first layer gets a
 # gradient about a thousand times smaller than the output layer. In the ReLU/He
 # network it is about the same size in all seven layers.
-fig, ax = plt.subplots(figsize=(7, 4.5))
+fig, ax = plt.subplots(figsize=(8, 4.5), layout="constrained")
 for name, history in histories.items():
     GradientNormDisplay.from_history(history, kind="layers", ax=ax, name=name)
 ax.set_title("Per-layer weight-gradient norm, 6 hidden layers")
+ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1))  # beside the plot, over no curve
 plt.show()
 
 # %%
@@ -84,6 +85,6 @@ LossCurveDisplay.from_estimator(sigmoid, ax=axes[2], name="sigmoid",
                                 loss_kw={"color": "C0"})
 LossCurveDisplay.from_estimator(relu, ax=axes[2], name="ReLU + He",
                                 loss_kw={"color": "C1"})
-axes[2].legend(loc="upper right")
+axes[2].legend(loc="center right")
 axes[2].set_title("Training loss")
 plt.show()

@@ -88,8 +88,9 @@ class ConvNetClassifier(NetworkClassifierMixin, BaseNetwork):
         Activation of conv and hidden dense layers.
     layers : list of Layer, default=None
         Explicit hidden layers (from :mod:`sknn.nn.layers`) replacing the stack built
-        from the parameters above; a Flatten and the output layer are appended. The
-        list is copied at fit, never modified.
+        from the parameters above, ``dense_layers`` and ``dropout`` included: the
+        network is these layers, a Flatten (unless the list has one) and the output
+        layer. The list is copied at fit, never modified.
     solver : {"adam", "sgd", "rmsprop", "adagrad", "adamax", "nadam", "adamw"}, default="adam"
     alpha : float, default=0.0001
         L2 penalty on every kernel (conv and dense), ``0.5 * alpha * ||W||^2 / n_batch``.
@@ -292,14 +293,16 @@ validation_fraction, beta_1, beta_2, epsilon, n_iter_no_change, max_norm, clipno
     # -- network ------------------------------------------------------------------------
     def _build_layers(self, input_shape, n_outputs):
         init = initializers.get(self.kernel_initializer, self.activation)
-        if self.layers is not None:
+        if self.layers is not None:  # exactly the given layers, then the output
             hidden = self._explicit_layers()
             try:  # shapes only: name the parameter before the network is built
                 plan(hidden, input_shape)
             except ValueError as exc:
                 raise ValueError(f"layers: {exc}") from None
-        else:
-            hidden = self._conv_blocks(input_shape, init)
+            if not any(isinstance(layer, Flatten) for layer in hidden):
+                hidden.append(Flatten())
+            return hidden + [Dense(n_outputs, "identity", init)]
+        hidden = self._conv_blocks(input_shape, init)
         hidden.append(Flatten())
         for width in self._dense_widths():
             hidden.append(Dense(width, self.activation, init))

@@ -81,7 +81,7 @@ def linearly_separable(X, y):
 
 
 class LogicGateNeuron(NetworkClassifierMixin, BaseNetwork):
-    """One sigmoid neuron ``a = g(theta0 + theta . x)``: a learnable logic gate.
+    """One sigmoid neuron ``a = g(theta0 + theta @ x)``: a learnable logic gate.
 
     A binary classifier: ``predict_proba`` is the logistic ``g`` of the decision
     value and ``predict`` thresholds it at 0.5. ``fit`` is logistic regression by
@@ -134,7 +134,7 @@ class LogicGateNeuron(NetworkClassifierMixin, BaseNetwork):
         Class labels; ``predict_proba[:, 1]`` is the probability of ``classes_[1]``.
     n_features_in_ : int
         Number of features seen in fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape ``(n_features_in_,)``
         Feature names, when X has string column names.
     n_iter_ : int
         Epochs run by the last call to ``fit``.

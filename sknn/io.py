@@ -19,7 +19,8 @@ loadable, but would write those keys into the file.)
 pickle and joblib, by contrast, *execute* what the file says on load; use them only
 for files you made yourself or received from someone you trust. They save the
 callbacks with the model. See :mod:`sknn._persistence` for the details. Requires
-``pip install sknn[persist]``.
+skops: ``pip install ".[persist]"`` from a checkout, or ``pip install "skops>=0.13"``;
+see :doc:`/install`.
 
 Examples
 --------
@@ -52,8 +53,8 @@ def _skops_io():
     try:
         import skops.io
     except ImportError as exc:  # an optional extra
-        raise ImportError("sknn.io needs skops: pip install 'sknn[persist]' "
-                          "(or pip install 'skops>=0.13')") from exc
+        raise ImportError("sknn.io needs skops: pip install 'skops>=0.13' "
+                          "(or pip install '.[persist]' in an sknn checkout)") from exc
     return skops.io
 
 

@@ -119,7 +119,7 @@ _ATTRS_DOC = """
         Output activation ("softmax", "logistic", "identity" or "exp").
     n_features_in_ : int
         Number of features seen in fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape ``(n_features_in_,)``
         Feature names, when X has string column names.
     network_ : Sequential
         The underlying core network.

@@ -46,6 +46,8 @@ class ThresholdPerceptron(PersistenceMixin, ClassifierMixin, BaseEstimator):
     Output units: one for binary ``y``; one per class (one-vs-rest targets, predict
     the highest score) for ``K > 2`` classes; one per column of a 0/1 indicator ``y``,
     whose raw outputs ``predict`` returns (so [1, 1], "cat and dog", can happen).
+    There is no ``predict_proba``: a threshold unit outputs 0 or 1, not a
+    probability; ``decision_function`` gives the scores.
 
     Parameters
     ----------
@@ -115,7 +117,7 @@ class ThresholdPerceptron(PersistenceMixin, ClassifierMixin, BaseEstimator):
     t_ : int
         Samples processed (weight-update steps) plus one, as scikit-learn counts.
     n_features_in_ : int
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape ``(n_features_in_,)``
         Defined only when X has string feature names.
 
     Examples
@@ -280,7 +282,7 @@ class ThresholdPerceptron(PersistenceMixin, ClassifierMixin, BaseEstimator):
     score.__doc__ = ClassifierMixin.score.__doc__
 
     def decision_function(self, X):
-        """Scores z = X @ coef_.T + intercept_ of the output units.
+        """Scores ``z = X @ coef_.T + intercept_`` of the output units.
 
         Parameters
         ----------

@@ -211,6 +211,15 @@ def test_feature_maps_display_on_a_core_network(conv_net):
         FeatureMapsDisplay.from_estimator(conv_net, np.zeros(10))
 
 
+def test_feature_maps_share_one_color_scale_with_a_colorbar(conv_net):
+    image = np.random.default_rng(1).random((8, 8))
+    disp = FeatureMapsDisplay.from_estimator(conv_net, image)
+    maps = np.stack([im.get_array() for im in disp.images_])
+    assert {im.get_clim() for im in disp.images_} == {(maps.min(), maps.max())}
+    colorbars = [a for a in disp.figure_.axes if a.get_label() == "<colorbar>"]
+    assert len(colorbars) == 1 and colorbars[0].get_ylabel() == "activation"
+
+
 def test_conv_displays_without_conv_layer():
     net = Sequential([Dense(2)]).build((3,), np.random.default_rng(0), np.float64)
     with pytest.raises(ValueError, match="no Conv2D"):
@@ -282,7 +291,8 @@ def test_missing_matplotlib_gives_a_clear_import_error(monkeypatch):
     import sys
 
     monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)  # as if not installed
-    with pytest.raises(ImportError, match=r"LossCurveDisplay needs matplotlib.*sknn\[plots\]"):
+    message = r"LossCurveDisplay needs matplotlib.*pip install matplotlib.*\.\[plots\]"
+    with pytest.raises(ImportError, match=message):
         LossCurveDisplay(loss_curve=[1.0, 0.5]).plot()
 
 

@@ -49,7 +49,7 @@ def save_model(estimator, path):
     try:
         snapshot = model_snapshot(estimator)
         if path.endswith(".skops"):
-            import skops.io  # an optional extra: ``pip install sknn[persist]``
+            import skops.io  # an optional extra: ``pip install ".[persist]"``
 
             skops.io.dump(snapshot, tmp)
         else:

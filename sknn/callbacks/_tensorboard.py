@@ -11,7 +11,7 @@ class TensorBoard(SknnCallback):
     """Log ``loss``, ``validation_score`` and ``learning_rate`` for TensorBoard.
 
     Every fit writes a new event file into ``log_dir``; view them with
-    ``tensorboard --logdir <log_dir>`` (``pip install sknn[tensorboard]`` installs
+    ``tensorboard --logdir <log_dir>`` (``pip install ".[tensorboard]"`` installs
     the viewer; writing needs nothing beyond sknn itself).
 
     Parameters

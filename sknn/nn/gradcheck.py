@@ -62,7 +62,7 @@ def check_layer_gradients(layer, X, training=True, seed=0, rtol=1e-5, atol=1e-7)
     ----------
     layer : Layer
         A layer not yet built; it is built here in float64 for ``X.shape[1:]``.
-    X : ndarray of shape (n, *input_shape)
+    X : ndarray of shape ``(n, *input_shape)``
         Input batch (float64). Keep it small: the check costs two forwards per scalar.
     training : bool, default=True
         Mode passed to ``forward``. Layers with random masks (dropout) draw them once;

@@ -140,7 +140,7 @@ class Sequential:
 
     # -- computing ------------------------------------------------------------------
     def forward(self, X, training=False):
-        """Output of shape (n, *output_shape) for inputs of shape (n, *input_shape)."""
+        """Output of shape ``(n, *output_shape)`` for inputs of shape ``(n, *input_shape)``."""
         for layer in self.layers:
             X = layer.forward(X, training)
         return X

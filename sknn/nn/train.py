@@ -92,7 +92,7 @@ def train(net, loss, optimizer, schedule, X, Y, sample_weight, config, state, rn
         Computes ``(value, d value / d out)`` from the network's raw output.
     optimizer : Optimizer
     schedule : Schedule
-    X : ndarray or sparse matrix of shape (n_samples, *input_shape)
+    X : ndarray or sparse matrix of shape ``(n_samples, *input_shape)``
     Y : ndarray of shape (n_samples, n_outputs)
     sample_weight : ndarray of shape (n_samples,) or None
     config : TrainConfig

@@ -5,8 +5,8 @@ estimator (a Pipeline or a fitted search ending in one works too), draws it, and
 returns the display; ``display.plot(ax=...)`` draws it again elsewhere. The drawn
 objects are in ``display.figure_`` and ``display.ax_``.
 
-matplotlib is an optional dependency (``pip install "sknn[plots]"``); it is imported
-only when something is drawn. Decision boundaries need no sknn class: use
+matplotlib is an optional dependency (``pip install matplotlib``, or
+``pip install ".[plots]"`` from a checkout); it is imported only when something is drawn. Decision boundaries need no sknn class: use
 :class:`sklearn.inspection.DecisionBoundaryDisplay` with any sknn classifier.
 """
 

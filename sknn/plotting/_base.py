@@ -10,7 +10,7 @@ def import_pyplot(caller):
     except ImportError as exc:  # pragma: no cover - exercised only without matplotlib
         raise ImportError(
             f"{caller} needs matplotlib, an optional dependency of sknn. Install it "
-            "with `pip install \"sknn[plots]\"` (or `pip install matplotlib`)."
+            "with `pip install matplotlib` (or `pip install \".[plots]\"` in an sknn checkout)."
         ) from exc
     return plt
 

@@ -213,6 +213,8 @@ class FeatureMapsDisplay:
     def plot(self, ax=None, *, n_cols=None, cmap="viridis"):
         """Draw the input image (when known) and one panel per feature map.
 
+        All maps share one color scale, shown by one colorbar.
+
         Parameters
         ----------
         ax : array-like of matplotlib Axes, default=None
@@ -229,6 +231,8 @@ class FeatureMapsDisplay:
         n = maps.shape[-1] + offset
         self.figure_, self.ax_ = axes_grid(plt, n, ax, n_cols)
         self.images_ = []
+        # one color scale for all maps, so that their activations compare (one colorbar)
+        vmin, vmax = float(maps.min()), float(maps.max())
         for k, panel in enumerate(self.ax_):
             _hide_ticks(panel)
             if k >= n:
@@ -238,8 +242,12 @@ class FeatureMapsDisplay:
                 panel.set_title("input", fontsize="small")
             else:
                 self.images_.append(panel.imshow(maps[:, :, k - offset], cmap=cmap,
-                                                 interpolation="nearest"))
+                                                 interpolation="nearest",
+                                                 vmin=vmin, vmax=vmax))
                 panel.set_title(f"map {k - offset}", fontsize="small")
+        if self.images_:
+            self.figure_.colorbar(self.images_[0], ax=list(self.ax_[:n]), shrink=0.8,
+                                  label="activation")
         if self.estimator_name:
             self.figure_.suptitle(f"{self.estimator_name}: feature maps")
         return self

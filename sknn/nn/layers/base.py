@@ -119,11 +119,11 @@ class Layer:
 
     # -- computing ------------------------------------------------------------------
     def forward(self, X, training=False):
-        """Compute the layer output for a batch ``X`` of shape (n, *input_shape)."""
+        """Compute the layer output for a batch ``X`` of shape ``(n, *input_shape)``."""
         raise NotImplementedError
 
     def backward(self, dY):
-        """Fill ``self.grads`` from ``dY`` of shape (n, *output_shape); return dX."""
+        """Fill ``self.grads`` from ``dY`` of shape ``(n, *output_shape)``; return dX."""
         raise NotImplementedError
 
     # -- helpers --------------------------------------------------------------------

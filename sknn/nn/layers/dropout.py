@@ -10,14 +10,13 @@ class Dropout(Layer):
 
     Survivors are scaled by ``1 / (1 - rate)`` so that inference needs no rescaling.
     With ``mc = True`` the noise stays on at inference (Monte Carlo dropout).
+    Subclasses that share one mask value over some axes (dropping whole feature maps)
+    override :meth:`mask_shape`.
 
     Parameters
     ----------
     rate : float in [0, 1)
         Probability of dropping an input.
-
-    Subclasses that share one mask value over some axes (dropping whole feature maps)
-    override :meth:`mask_shape`.
     """
 
     has_training_mode = True
