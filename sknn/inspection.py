@@ -291,7 +291,7 @@ def _class_index(est, values):
     classes = est.classes_
     known = np.isin(values, classes)
     if not known.all():
-        bad = values[~known][0]
+        bad = values[~known][0].tolist()  # a Python scalar: repr without np.int64(...)
         raise ValueError(f"target={bad!r} is not one of the classes {classes.tolist()} "
                          f"of {type(est).__name__}.")
     return np.searchsorted(classes, values)
@@ -302,7 +302,7 @@ def _output_index(est, values):
     ok = np.issubdtype(values.dtype, np.integer) and ((values >= 0) & (values < k)).all()
     if not ok:
         raise ValueError(f"target must be an output index in [0, {k}) for "
-                         f"{type(est).__name__}; got {values[0]!r}.")
+                         f"{type(est).__name__}; got {values[0].tolist()!r}.")
     return values.astype(np.intp)
 
 
