@@ -421,3 +421,72 @@ def test_bad_parameters(iris):
         saliency(clf, X[:2], response_method="proba")
     with pytest.raises(ValueError, match="response_method='predict' is not available"):
         saliency(clf, X[:2], response_method="predict")
+
+
+# -- AttributionDisplay ----------------------------------------------------------------------
+@pytest.fixture
+def plt():
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    yield plt
+    plt.close("all")
+
+
+def test_display_bars_with_feature_names(plt):
+    from sknn.plotting import AttributionDisplay
+    X, y = load_iris(return_X_y=True, as_frame=True)
+    pipe = _fit(make_pipeline(StandardScaler(), MLPClassifier(
+        (8,), activation="tanh", solver="lbfgs", alpha=1.0, random_state=0)), X, y)
+    disp = AttributionDisplay.from_estimator(pipe, X.iloc[:1], max_features=3)
+    ig = integrated_gradients(pipe, X.iloc[:1])[0]
+    top = np.argsort(-np.abs(ig))[:3][::-1]  # drawn bottom to top: largest last
+    assert [t.get_text() for t in disp.ax_.get_yticklabels()] == list(X.columns[top])
+    assert_allclose([b.get_width() for b in disp.bars_], ig[top])
+    bars = list(disp.bars_)
+    assert "class 0 (predicted)" in disp.ax_.get_title()
+    assert disp.image_ is None and disp.colorbar_ is None
+    # several rows: their mean; explicit names; another axes
+    _, ax = plt.subplots()
+    disp = AttributionDisplay.from_estimator(pipe, X.iloc[:10], method="saliency", target=2,
+                                             feature_names=list("abcd"), ax=ax)
+    assert disp.ax_ is ax and len(disp.bars_) == 4
+    assert sorted(t.get_text() for t in ax.get_yticklabels()) == list("abcd")
+    assert_allclose(sorted(b.get_width() for b in disp.bars_),
+                    sorted(saliency(pipe, X.iloc[:10], target=2).mean(axis=0)))
+    # red bars push f up, blue ones down (RdBu_r's two ends)
+    bars += list(disp.bars_)
+    cmap = plt.get_cmap("RdBu_r")
+    signs = {b.get_width() > 0 for b in bars}
+    assert signs == {True, False}
+    for b in bars:
+        assert b.get_facecolor() == pytest.approx(cmap(0.85 if b.get_width() > 0 else 0.15))
+
+
+def test_display_heat_map_for_convnet(plt, digits):
+    from sknn.plotting import AttributionDisplay
+    X, y = digits
+    clf = _fit(ConvNetClassifier(filters=(4,), dense_layers=(16,), max_iter=3,
+                                 random_state=0), X.reshape(-1, 8, 8), y)
+    image = X[:1].reshape(1, 8, 8)
+    disp = AttributionDisplay.from_estimator(clf, image, target=3, n_steps=20)
+    expected = integrated_gradients(clf, image, target=3, n_steps=20)[0]
+    assert_allclose(disp.image_.get_array(), expected, rtol=1e-6)
+    lo, hi = disp.image_.get_clim()
+    assert lo == -hi == -np.abs(expected).max()  # centred at 0
+    assert disp.colorbar_ is not None and disp.image_.get_cmap().name == "RdBu_r"
+    assert disp.bars_ is None and "class 3" in disp.ax_.get_title()
+
+
+def test_display_errors(plt, iris):
+    from sknn.plotting import AttributionDisplay
+    X, y = iris
+    clf = _fit(SMOOTH_CLASSIFIERS["mlp-tanh"](), X, y)
+    with pytest.raises(ValueError, match="method='lime' is not one of"):
+        AttributionDisplay.from_estimator(clf, X[:1], method="lime")
+    with pytest.raises(ValueError, match="feature_names has 2 entries, but the network has 4"):
+        AttributionDisplay.from_estimator(clf, X[:1], feature_names=["a", "b"])
+    with pytest.raises(ValueError, match="baseline is used by method='integrated_gradients'"):
+        AttributionDisplay.from_estimator(clf, X[:1], method="saliency", baseline=0.0)
+    with pytest.raises(ValueError, match="max_features must be a positive int"):
+        AttributionDisplay.from_estimator(clf, X[:1], max_features=0)
