@@ -86,7 +86,8 @@ default="auto"
     >>> from sknn import MLPClassifier
     >>> from sknn.inspection import saliency
     >>> X, y = load_iris(return_X_y=True)
-    >>> clf = MLPClassifier((8,), activation="tanh", solver="lbfgs", random_state=0).fit(X, y)
+    >>> clf = MLPClassifier((8,), activation="tanh", alpha=1.0, solver="lbfgs",
+    ...                     random_state=0).fit(X, y)
     >>> saliency(clf, X[:2]).shape
     (2, 4)
     """
@@ -172,10 +173,12 @@ default="auto"
     >>> from sknn import MLPClassifier
     >>> from sknn.inspection import integrated_gradients
     >>> X, y = load_iris(return_X_y=True)
-    >>> clf = MLPClassifier((8,), activation="tanh", solver="lbfgs", random_state=0).fit(X, y)
-    >>> ig = integrated_gradients(clf, X[:1], target=0)
-    >>> p = clf.predict_proba(np.vstack([X[:1], np.zeros((1, 4))]))[:, 0]
-    >>> bool(np.isclose(ig.sum(), p[0] - p[1], rtol=1e-2))
+    >>> clf = MLPClassifier((8,), activation="tanh", alpha=1.0, solver="lbfgs",
+    ...                     random_state=0).fit(X, y)
+    >>> mean = X.mean(axis=0)
+    >>> ig = integrated_gradients(clf, X[:1], baseline=mean, target=0)
+    >>> p = clf.predict_proba(np.vstack([X[:1], mean]))[:, 0]  # P(class 0) at x and mean
+    >>> bool(np.isclose(ig.sum(), p[0] - p[1], rtol=1e-2))  # completeness
     True
     """
     def batch(ctx, Xb, units, signs, base):
