@@ -185,6 +185,61 @@ def test_gradient_x_input_is_input_times_saliency(iris):
     assert_allclose(gradient_x_input(clf, X[:7], target=1), X[:7] * saliency(clf, X[:7], target=1))
 
 
+# -- the core: Sequential.twin and backward(input_grad=True) ----------------------------------
+def _core_network():
+    from sknn.nn.layers import (
+        Activation, BatchNormalization, Conv2D, ConvMaxPool2D, Dense, Dropout, Flatten,
+        MaxPool2D, Reshape)
+    from sknn.nn.network import Sequential
+    layers = [Reshape((6, 6, 1)), ConvMaxPool2D(2, activation="tanh"),
+              Conv2D(3, padding="same"), BatchNormalization(), Activation("tanh"),
+              MaxPool2D(), Flatten(), Dense(4, "tanh"), Dropout(0.5), Dense(3)]
+    net = Sequential(layers).build((36,), np.random.default_rng(0), np.float64)
+    rng = np.random.default_rng(1)
+    # non-trivial running statistics, so inference-mode batch norm is not the identity
+    net.layers[3].state["running_mean"][:] = rng.normal(size=3)
+    net.layers[3].state["running_var"][:] = rng.uniform(0.5, 2, size=3)
+    return net
+
+
+def test_twin_gives_inference_input_gradients_and_leaves_the_network_alone():
+    from sknn.nn.gradcheck import assert_close, numerical_gradient
+    net = _core_network()
+    X = np.random.default_rng(2).normal(size=(3, 36))
+    R = np.random.default_rng(3).normal(size=(3, 3))
+    net.forward(X, training=True)  # a training pass leaves caches and gradients behind
+    net.backward(R.copy())
+    state = {k: v.copy() for k, v in net.layers[3].state.items()}
+    grads = net.grads.copy()
+    caches = [getattr(layer, "_cache", None) for layer in net.layers]
+    twin = net.twin()
+    twin.forward(X, training=False)
+    dX = twin.backward(R.copy(), input_grad=True).copy()
+    assert twin.params is net.params
+    assert_array_equal(net.grads, grads)
+    assert all(getattr(layer, "_cache", None) is c for layer, c in zip(net.layers, caches))
+    assert all(not layer.keep_cache for layer in net.leaves)
+    assert net.layers[0].skip_input_grad  # the network's own flags are untouched
+    for k, v in net.layers[3].state.items():
+        assert_array_equal(v, state[k])
+    # the network's inference function (dropout off, batch norm on running statistics)
+    numeric = numerical_gradient(lambda: float(np.sum(R * net.forward(X))), X)
+    assert_close(dX, numeric, "the network's input")
+
+
+def test_dense_first_layer_computes_dx_only_when_asked():
+    from sknn.nn.layers import Dense, SkipConcat
+    from sknn.nn.network import Sequential
+    for layers in ([Dense(3, "tanh"), Dense(2)], [SkipConcat([Dense(3, "tanh")]), Dense(2)]):
+        net = Sequential(layers).build((4,), np.random.default_rng(0), np.float64)
+        X = np.random.default_rng(1).normal(size=(5, 4))
+        net.forward(X, training=True)
+        assert net.backward(np.ones((5, 2))) is None
+        net.forward(X, training=True)
+        dX = net.backward(np.ones((5, 2)), input_grad=True)
+        assert dX.shape == (5, 4) and np.abs(dX).max() > 0
+
+
 # -- integrated gradients -------------------------------------------------------------------
 def _completeness_error(est, X, baseline, n_steps, index):
     ig = integrated_gradients(est, X, baseline=baseline, n_steps=n_steps,
