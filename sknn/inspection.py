@@ -223,7 +223,7 @@ def _attribute(estimator, X, target, response_method, batch_fn, path=None):
         sl = slice(start, min(start + rows, n))
         Xb = _dense_batch(X_net[sl], ctx.dtype)
         ub, sb = _resolve(ctx, Xb, units, signs, sl)
-        args = () if base is None else (_dense_batch(base[sl], ctx.dtype),)
+        args = () if base is None else (np.asarray(base[sl], dtype=ctx.dtype),)
         out[sl] = batch_fn(ctx, Xb, ub, sb, *args)
     return out.reshape(X.shape)
 
@@ -383,8 +383,16 @@ def _transform_baseline(baseline, X_raw, preprocess):
     if np.ndim(base) == 0:
         base = np.full(raw_shape[1:], float(base))
     if base.shape == tuple(raw_shape[1:]):
-        return np.asarray(preprocess.transform(base.reshape(1, -1)))[0]
+        return np.asarray(preprocess.transform(_like(X_raw, base.reshape(1, -1))))[0]
     if base.shape == tuple(raw_shape):
-        return preprocess.transform(base)
+        return preprocess.transform(_like(X_raw, base))
     raise ValueError(f"baseline has shape {base.shape}; expected a scalar, one sample of "
                      f"shape {tuple(raw_shape[1:])} or one per row, {tuple(raw_shape)}.")
+
+
+def _like(X_raw, rows):
+    """``rows`` as a DataFrame with X's columns when X is one, so that steps fitted on
+    named columns see the names they expect."""
+    if not hasattr(X_raw, "columns") or sp.issparse(rows):
+        return rows
+    return type(X_raw)(np.asarray(rows), columns=X_raw.columns)

@@ -409,6 +409,14 @@ def test_pipeline_attributes_the_network_input():
     # baselines are given in X's space and transformed like X; None is the scaled zero
     assert_allclose(integrated_gradients(pipe, Xs, baseline=scaler.mean_),
                     integrated_gradients(clf, Z), atol=1e-12)
+    # with a DataFrame X, a baseline row is given X's column names before transforming
+    pipe_df = _fit(clone(pipe), *load_iris(return_X_y=True, as_frame=True))
+    X_df = load_iris(as_frame=True).data.iloc[::15]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = integrated_gradients(pipe_df, X_df, baseline=pipe_df[0].mean_)
+    assert_allclose(got, integrated_gradients(pipe_df[-1], pipe_df[0].transform(X_df)),
+                    atol=1e-12)
     # the search's best pipeline works the same way
     from sklearn.model_selection import GridSearchCV
     search = _fit(GridSearchCV(pipe, {"mlpclassifier__alpha": [1.0]}, cv=2), X, y)
