@@ -110,6 +110,21 @@ def test_saliency_matches_central_differences_convnet(digits, name):
     assert_allclose(saliency(clf, Xs), expected, rtol=1e-5, atol=1e-8)
 
 
+def test_explains_a_scikit_learn_mlp_through_from_weights(iris):
+    # scikit-learn's MLP has no input gradients; its weights in sknn give them, and they
+    # are the gradients of scikit-learn's own predict_proba
+    from sklearn.neural_network import MLPClassifier as SkMLP
+    X, y = iris
+    sk = _fit(SkMLP((7,), activation="tanh", alpha=1.0, solver="lbfgs", random_state=0),
+              X, y)
+    ours = MLPClassifier.from_weights(sk.coefs_, sk.intercepts_, classes=sk.classes_,
+                                      activation="tanh")
+    Xs = X[::15]
+    target = sk.predict(Xs)
+    expected = _numeric(_proba_of(sk, np.searchsorted(sk.classes_, target)), Xs)
+    assert_allclose(saliency(ours, Xs), expected, rtol=1e-5, atol=1e-9)
+
+
 def test_binary_targets_and_decision_function(iris):
     X, y = iris
     yb = np.where(y == 2, "virginica", "other")
