@@ -323,6 +323,23 @@ def test_batches_do_not_change_results(iris):
     assert_allclose(integrated_gradients(clf, X[:9], n_steps=12), full_ig)
 
 
+def test_path_points_per_pass_stay_within_the_prediction_batch(iris, monkeypatch):
+    from sknn.nn.network import Sequential
+    X, y = iris
+    clf = _fit(SMOOTH_CLASSIFIERS["mlp-tanh"](), X, y)
+    clf._predict_batch_rows = 64
+    sizes, forward = [], Sequential.forward
+
+    def spy(self, Xb, training=False):
+        sizes.append(Xb.shape[0])
+        return forward(self, Xb, training)
+
+    monkeypatch.setattr(Sequential, "forward", spy)
+    integrated_gradients(clf, X, n_steps=10)  # 6 rows x 10 steps per pass
+    integrated_gradients(clf, X[:3], n_steps=500)  # 1 row, 64 of the 500 steps per pass
+    assert max(sizes) <= 64 and 60 in sizes and 64 in sizes
+
+
 @pytest.mark.parametrize("shape", [(8, 8), (8, 8, 1), (64,)])
 def test_convnet_outputs_have_the_shape_of_x(digits, shape):
     X, y = digits
