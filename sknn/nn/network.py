@@ -1,5 +1,6 @@
 """Sequential: a stack of layers whose parameters live in one flat buffer."""
 
+import threading
 from typing import NamedTuple
 
 import numpy as np
@@ -68,6 +69,29 @@ def plan(layers, input_shape):
                                  layer.multiply_adds(shape)))
         shape = out
     return entries
+
+
+def _shallow_copy(obj):
+    # Not copy.copy: that goes through __getstate__/__setstate__, which strip the
+    # parameter views and rebind the original layers' gradients.
+    clone = object.__new__(type(obj))
+    clone.__dict__.update(obj.__dict__)
+    return clone
+
+
+def _twin_layer(layer, twins):
+    """A shallow copy of ``layer`` with its own dicts, caches and scratch (see twin)."""
+    twin = _shallow_copy(layer)
+    twin.params, twin.grads = dict(layer.params), dict(layer.grads)  # rebound by _bind
+    twin._local = threading.local()
+    twin._cache = None
+    twin.keep_cache = True
+    if hasattr(layer, "mc"):  # dropout: inference mode, no Monte Carlo noise
+        twin.mc, twin._mask = False, None
+    if hasattr(layer, "sublayers"):
+        twin.sublayers = [_twin_layer(sub, twins) for sub in layer.sublayers]
+    twins[id(layer)] = twin
+    return twin
 
 
 class Sequential:
@@ -145,17 +169,53 @@ class Sequential:
             X = layer.forward(X, training)
         return X
 
-    def backward(self, dY):
+    def backward(self, dY, input_grad=False):
         """Backpropagate ``dY = d loss / d output``, filling ``grads``.
 
-        The first layer's input gradient has no consumer, so it is not computed.
+        Parameters
+        ----------
+        dY : ndarray of shape (n, *output_shape)
+        input_grad : bool, default=False
+            Also compute the gradient with respect to the network's input. Training
+            has no use for it, so by default the first layer skips that product.
+
+        Returns
+        -------
+        dX : ndarray of shape (n, *input_shape) or None
+            None unless ``input_grad``. A scratch buffer of the first layer: copy it
+            before the next backward pass.
         """
         for layer in self.layers:
             layer.skip_input_grad = False
-        self.layers[0].skip_input_grad = True
+        self.layers[0].skip_input_grad = not input_grad
         for layer in reversed(self.layers):
             dY = layer.backward(dY)
         return dY
+
+    def twin(self):
+        """A network computing with this one's parameters and its own everything else.
+
+        The twin's layers share this network's parameter arrays (read, never written)
+        but own their gradient buffer, forward caches, scratch buffers and flags, and
+        keep their caches at inference (``keep_cache``). So
+        ``twin.forward(X, training=False)`` then ``twin.backward(dY, input_grad=True)``
+        give gradients of the *inference-mode* network (dropout off, batch norm on its
+        running statistics) with respect to its input, while this network's ``grads``
+        (which callbacks read after training), caches and predictions in other threads
+        stay untouched. Building one costs a copy of the layer objects and a gradient
+        buffer the size of ``params``.
+
+        Returns
+        -------
+        twin : Sequential
+        """
+        twins = {}
+        twin = _shallow_copy(self)
+        twin.layers = [_twin_layer(layer, twins) for layer in self.layers]
+        twin.grads = np.zeros_like(self.params)
+        twin._layout = [(twins[id(layer)], *rest) for layer, *rest in self._layout]
+        twin._bind()
+        return twin
 
     def set_mc_dropout(self, on):
         """Keep dropout noise on at inference (Monte Carlo dropout) or turn it off."""

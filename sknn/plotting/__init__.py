@@ -10,7 +10,9 @@ matplotlib is an optional dependency (``pip install matplotlib``, or
 :class:`sklearn.inspection.DecisionBoundaryDisplay` with any sknn classifier.
 """
 
+from ._attributions import AttributionDisplay
 from ._conv import ConvFiltersDisplay, FeatureMapsDisplay
 from ._curves import GradientNormDisplay, LossCurveDisplay
 
-__all__ = ["ConvFiltersDisplay", "FeatureMapsDisplay", "GradientNormDisplay", "LossCurveDisplay"]
+__all__ = ["AttributionDisplay", "ConvFiltersDisplay", "FeatureMapsDisplay",
+           "GradientNormDisplay", "LossCurveDisplay"]

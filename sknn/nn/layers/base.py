@@ -56,6 +56,11 @@ class Layer:
     #: Whether ``forward`` behaves differently in training (dropout, batch norm).
     has_training_mode = False
 
+    #: Keep what ``backward`` needs at inference too (``forward(X, training=False)``).
+    #: Set only on the layers of :meth:`Sequential.twin`, which computes input
+    #: gradients of the inference-mode network; prediction caches nothing.
+    keep_cache = False
+
     def __init__(self, name=None):
         self.name = name
         self.params = {}

@@ -72,7 +72,8 @@ class ConvMaxPool2D(Conv2D):
             A_full = act.forward(Z, out=Z if act.uses_output else self.buffer("A_full", Z.shape, Z.dtype))
         P = self.pool_size[0] * self.pool_size[1]
         pre = Z if A_full is None else A_full
-        Y, switches = max_blocks(pre.reshape(P, -1, F), alloc=self.buffer, with_argmax=training)
+        Y, switches = max_blocks(pre.reshape(P, -1, F), alloc=self.buffer,
+                                 with_argmax=training or self.keep_cache)
         A = Y
         if self._late:
             A = act.forward(Y, out=self.buffer("A", Y.shape, Y.dtype))
@@ -82,7 +83,8 @@ class ConvMaxPool2D(Conv2D):
     def backward(self, dY):
         x_shape, cols, Z, A_full, Y, A, switches = self._cache
         if switches is None:
-            raise RuntimeError("ConvMaxPool2D.backward needs a forward pass with training=True")
+            raise RuntimeError("ConvMaxPool2D.backward needs a forward pass with training=True "
+                               "(or keep_cache=True)")
         act, F, P = self.activation, self.filters, self.pool_size[0] * self.pool_size[1]
         dY = dY.reshape(A.shape)
         if self._late:

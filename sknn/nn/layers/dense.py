@@ -77,9 +77,9 @@ class Dense(Layer):
         act = self.activation
         # Output-only derivatives let the activation overwrite Z; others keep Z.
         A = act.forward(Z, out=Z if act.uses_output else self.buffer("A", Z.shape, Z.dtype))
-        # Only training needs the cache; at inference it would pin the last input batch
-        # (a memmap window, say) in memory.
-        self._cache = (X, Z, A) if training else None
+        # Only training (and input gradients, keep_cache) needs the cache; at inference it
+        # would pin the last input batch (a memmap window, say) in memory.
+        self._cache = (X, Z, A) if training or self.keep_cache else None
         return A
 
     def backward(self, dY):

@@ -42,14 +42,15 @@ class MaxPool2D(_Pool2D):
 
     def forward(self, X, training=False):
         Y, switches = max_pool(X, self.pool_size, self.strides, alloc=self.buffer,
-                               with_argmax=training)
+                               with_argmax=training or self.keep_cache)
         self._cache = (X.shape, switches)
         return Y
 
     def backward(self, dY):
         x_shape, switches = self._cache
         if switches is None:
-            raise RuntimeError("MaxPool2D.backward needs a forward pass with training=True")
+            raise RuntimeError("MaxPool2D.backward needs a forward pass with training=True "
+                               "(or keep_cache=True)")
         return max_pool_backward(dY, switches, x_shape, self.pool_size, self.strides,
                                  alloc=self.buffer)
 
