@@ -174,14 +174,14 @@ class Sequential:
 
         Parameters
         ----------
-        dY : ndarray of shape (n, *output_shape)
+        dY : ndarray of shape ``(n, *output_shape)``
         input_grad : bool, default=False
             Also compute the gradient with respect to the network's input. Training
             has no use for it, so by default the first layer skips that product.
 
         Returns
         -------
-        dX : ndarray of shape (n, *input_shape) or None
+        dX : ndarray of shape ``(n, *input_shape)`` or None
             None unless ``input_grad``. A scratch buffer of the first layer: copy it
             before the next backward pass.
         """
