@@ -14,7 +14,7 @@ from sklearn.utils.multiclass import (
 from sklearn.utils.validation import column_or_1d
 
 from ._base import has_partial_fit
-from ._labels import check_label_types
+from ._labels import check_classes, check_label_types
 from ._scoring import checked_score
 from ._validation import validate_data
 from .nn import losses
@@ -108,7 +108,7 @@ class NetworkClassifierMixin(ClassifierMixin):
             self._validate_params()
             if classes is None:
                 raise ValueError("classes must be passed on the first call to partial_fit.")
-            check_label_types(classes)
+            classes = check_classes(classes)
             check_label_types(y)  # before type_of_target sorts y's labels
             # A multilabel indicator y defines its label columns itself (as in scikit-learn).
             # y is validated in _fit; here only its kind matters, and type_of_target casts

@@ -6,7 +6,7 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.multiclass import check_classification_targets
 
-from ._labels import check_label_types
+from ._labels import check_classes, check_label_types
 from ._perceptron_kernel import _dense
 from ._perceptron_sgd import SCALE_HINT
 
@@ -48,8 +48,9 @@ def _classes_of(y, classes):
     if y.ndim == 2:
         return np.arange(y.shape[1])
     check_classification_targets(y)
-    check_label_types(y if classes is None else classes)
-    labels = np.unique(y) if classes is None else np.unique(np.asarray(classes))
+    if classes is None:
+        check_label_types(y)
+    labels = np.unique(y) if classes is None else np.unique(check_classes(classes))
     if labels.size < 2:
         raise ValueError(
             f"ThresholdPerceptron needs samples of at least 2 classes; got 1 class: {labels.tolist()}"

@@ -5,6 +5,7 @@ The shape arithmetic itself lives in the core (:func:`sknn.nn.network.plan`); th
 module turns its figures into refusals that name the parameter to change.
 """
 
+import math
 import os
 from numbers import Integral
 
@@ -39,9 +40,9 @@ def available_memory():
             available = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
         except (ValueError, OSError, AttributeError):
             available = None
-    limit = _cgroup_headroom()
-    if limit is not None:
-        available = limit if available is None else min(available, limit)
+    for limit in (_cgroup_headroom(), _address_space_headroom()):
+        if limit is not None:
+            available = limit if available is None else min(available, limit)
     return available
 
 
@@ -66,6 +67,22 @@ def _cgroup_headroom():
         with open("/sys/fs/cgroup/memory.current") as f:
             return max(int(limit) - int(f.read().strip()), 0)
     except (OSError, ValueError):
+        return None
+
+
+def _address_space_headroom():
+    """What ``ulimit -v`` (RLIMIT_AS) still lets this process map, or None without one."""
+    try:
+        import resource
+
+        limit = resource.getrlimit(resource.RLIMIT_AS)[0]
+        if limit == resource.RLIM_INFINITY:
+            return None
+        with open("/proc/self/status") as f:
+            mapped = next(int(line.split()[1]) * 1024 for line in f
+                          if line.startswith("VmSize:"))
+        return max(limit - mapped, 0)
+    except (ImportError, OSError, ValueError, StopIteration):
         return None
 
 
@@ -174,6 +191,37 @@ def check_network_memory(estimator, layers, input_shape, dtype, batch_rows):
         f"and a training batch of {batch_rows} rows {format_bytes(act_bytes)} of "
         f"activations. The largest part comes from {culprit.layer!r} on inputs of shape "
         f"{culprit.input_shape}; {advice}.")
+
+
+def check_weight_memory(estimator, shape, copies, advice):
+    """Refuse, before allocating, float64 weights of ``shape`` the machine cannot hold.
+
+    For the estimators that are not a network of layers (the perceptron); networks
+    are sized by :func:`check_network_memory`.
+
+    Parameters
+    ----------
+    estimator : estimator
+        Named in the message.
+    shape : tuple of int
+        The weight matrix, e.g. ``(n_units, n_features)``.
+    copies : int
+        How many arrays of that shape training holds at once.
+    advice : str
+        What to change.
+
+    Raises
+    ------
+    ValueError
+        With the estimate, the memory available and ``advice``.
+    """
+    needed = copies * 8 * math.prod(int(n) for n in shape)
+    available = available_memory()
+    if available is not None and needed > available:
+        raise ValueError(
+            f"{type(estimator).__name__} would need about {format_bytes(needed)} of memory, "
+            f"more than the {format_bytes(available)} available: training holds {copies} "
+            f"float64 arrays of shape {tuple(shape)}; {advice}.")
 
 
 def check_mc_work(estimator, mc_samples, n_samples):

@@ -22,7 +22,7 @@ from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
 
 from ._base import NETWORK_PARAMETER_CONSTRAINTS, BaseNetwork
 from ._classifier import NetworkClassifierMixin
-from ._labels import check_label_types
+from ._labels import check_classes
 from ._weights import as_weights
 from .mlp import MLPClassifier
 from .nn.layers import Dense
@@ -201,6 +201,13 @@ class LogicGateNeuron(NetworkClassifierMixin, BaseNetwork):
     def _build_layers(self, input_shape, n_outputs):
         return [Dense(1, "identity", _zeros)]
 
+    def _size_advice(self, entry, kind):
+        """What to change when the network is too large for memory (see BaseNetwork)."""
+        if kind == "activations":  # the whole training set is one batch
+            return "train on fewer rows at a time with MLPClassifier(hidden_layer_sizes=())"
+        return (f"the neuron has one weight per feature and X has {entry.input_shape[0]:,}: "
+                "select or hash fewer features (sklearn.feature_selection, FeatureHasher)")
+
     def _train_config(self, n_samples, incremental):
         config = super()._train_config(n_samples, incremental)
         config.batch_size = n_samples  # gradient descent on the whole training set
@@ -298,8 +305,7 @@ class LogicGateNeuron(NetworkClassifierMixin, BaseNetwork):
         """
         coef = as_weights(coef, "coef (theta1, theta2, ...)", ndim=1)
         intercept = float(as_weights(intercept, "intercept (theta0)", ndim=0))
-        check_label_types(classes)
-        classes = np.asarray(classes)
+        classes = check_classes(classes)
         if classes.shape != (2,) or classes[0] == classes[1]:
             raise ValueError(f"classes must be two distinct labels; got {classes.tolist()}.")
         est = cls(**params)

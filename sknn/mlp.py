@@ -8,7 +8,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._base import NETWORK_PARAMETER_CONSTRAINTS, BaseNetwork
 from ._classifier import NetworkClassifierMixin
-from ._labels import check_label_types
+from ._labels import check_classes
 from ._regressor import REGRESSION_LOSSES, NetworkRegressorMixin
 from ._sizes import positive_ints
 from ._weights import check_layer_weights
@@ -288,8 +288,7 @@ class MLPClassifier(_MLPMixin, NetworkClassifierMixin, BaseNetwork):
         clf : MLPClassifier
         """
         def set_targets(est):
-            check_label_types(classes)
-            est._set_classes(np.asarray(classes))
+            est._set_classes(check_classes(classes))
             return 1 if len(est.classes_) == 2 else len(est.classes_)
 
         return cls._from_weights(coefs, intercepts, params, set_targets)

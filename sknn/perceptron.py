@@ -34,6 +34,7 @@ from ._perceptron_kernel import CHUNK, _accuracy, _criterion, _dense, _fit_chunk
 from ._perceptron_sgd import SCALE_HINT, fit_units
 from ._persistence import PersistenceMixin, weights_problem
 from ._scoring import checked_score
+from ._sizes import check_weight_memory
 from ._validation import validate_data
 
 __all__ = ["ThresholdPerceptron"]
@@ -386,6 +387,10 @@ class ThresholdPerceptron(PersistenceMixin, ClassifierMixin, BaseEstimator):
     def _initial(self, X, P, rng):
         """Initial (W, b) of shapes (n_units, n_features), (n_units,) per ``init``."""
         shape = (P.shape[1], X.shape[1])
+        # the weights, the copy an epoch starts from, and one temporary of their size
+        check_weight_memory(self, shape, copies=3, advice=(
+            f"each unit has one weight per feature and X has {X.shape[1]:,}: select or "
+            "hash fewer features (sklearn.feature_selection, FeatureHasher)"))
         if self.init == "random":
             W, b = rng.normal(0.0, 0.01, shape), rng.normal(0.0, 0.01, shape[0])
         else:

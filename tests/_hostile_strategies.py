@@ -134,7 +134,7 @@ def frames(draw, n_rows, n_features):
 
 
 @st.composite
-def hostile_X(draw, n_rows=None, n_features=None, sparse=True, huge=True, wide=True):
+def hostile_X(draw, n_rows=None, n_features=None, sparse=True, huge=True):
     """X in any container: dense (any dtype, 1-D to 5-D), list, sparse, frame, views.
 
     Returns
@@ -147,7 +147,7 @@ def hostile_X(draw, n_rows=None, n_features=None, sparse=True, huge=True, wide=T
     f = draw(FEATURES) if n_features is None else n_features
     kinds = ["dense", "dense", "list", "nd", "1d", "non-contiguous"]
     kinds += ["sparse", "sparse"] if sparse else []
-    kinds += ["wide-sparse"] if sparse and huge and wide else []
+    kinds += ["wide-sparse"] if sparse and huge else []
     kinds += ["broadcast"] if huge else []
     kinds += ["frame"] if pd is not None else []
     kind = draw(st.sampled_from(kinds))

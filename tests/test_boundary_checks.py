@@ -7,20 +7,31 @@ scikit-learn's sentence, checked against scikit-learn itself in the same test.
 
 import copy
 import math
+import os
 import re
+import subprocess
+import sys
 import time
 import tracemalloc
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from sklearn.datasets import load_iris
 from sklearn.neural_network import MLPClassifier as SkMLPClassifier
 from sklearn.preprocessing import StandardScaler
 
 import sknn._base
 import sknn._sizes
-from sknn import ConvNetClassifier, MLPClassifier, MLPRegressor
+from sknn import (
+    ConvNetClassifier,
+    LogicGateNeuron,
+    MLPClassifier,
+    MLPRegressor,
+    ThresholdPerceptron,
+)
 from sknn.callbacks import (
     CSVLogger,
     EarlyStopping,
@@ -32,6 +43,8 @@ from sknn.callbacks import (
 )
 from sknn.nn.layers import AvgPool2D, Conv2D, Dense, Flatten, MaxPool2D
 from sknn.nn.network import plan
+
+ROOT = Path(__file__).resolve().parents[1]
 
 pytestmark = pytest.mark.filterwarnings(
     "ignore::sklearn.exceptions.ConvergenceWarning",
@@ -80,6 +93,29 @@ def test_absurd_sizes_are_refused_before_allocating(est, X_fit, advice):
     assert "of memory, more than the" in str(exc) and "available" in str(exc)
     assert peak < 5 * MiB
     assert not hasattr(est, "network_")
+
+
+@pytest.mark.parametrize("make", [LogicGateNeuron, ThresholdPerceptron])
+def test_one_weight_per_feature_estimators_refuse_absurd_widths(make, monkeypatch):
+    # one unit, one weight per column: 10**8 columns of a sparse X take 0.7 GiB or more
+    _limit(monkeypatch, 100 * MiB)
+    wide = sp.csr_array((np.ones(4), (np.arange(4), [0, 5, 7, 10**8 - 1])), shape=(4, 10**8))
+    est = make()
+    peak, exc = _peak_bytes(lambda: est.fit(wide, [0, 1, 0, 1]))
+    assert isinstance(exc, ValueError), exc
+    assert "more than the 100.0 MiB available" in str(exc)
+    assert "X has 100,000,000: select or hash fewer features" in str(exc)
+    assert peak < 5 * MiB
+
+
+def test_available_memory_respects_ulimit_v():
+    # an address-space limit (ulimit -v) caps what the process may still allocate
+    code = ("import resource; resource.setrlimit(resource.RLIMIT_AS, (3 * 2**30, "
+            "resource.RLIM_INFINITY)); from sknn._sizes import available_memory; "
+            "print(available_memory())")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)}, check=True).stdout
+    assert 0 <= int(out) < 3 * 2**30
 
 
 def test_refusal_allocates_nothing_and_uses_the_limit_function(monkeypatch):

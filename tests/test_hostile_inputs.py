@@ -118,13 +118,7 @@ def test_every_public_estimator_is_covered():
 @HOSTILE
 @given(data=st.data())
 def test_fit_hostile_X(name, data):
-    # OPEN (hostile, absurd sizes): LogicGateNeuron has no _size_advice, so a too-wide X
-    # gives AttributeError: LogicGateNeuron().fit(sp.csr_array((np.ones(2), ([0, 1],
-    # [0, 5])), shape=(2, 10**9)), [0, 1]); ThresholdPerceptron has no memory check and
-    # allocates coef_ of 1e9 floats (MemoryError under a 3 GiB limit) for the same X.
-    # Wide sparse X is left out for both until fixed.
-    wide = name not in ("LogicGateNeuron", "ThresholdPerceptron")
-    X, n = data.draw(hostile_X(wide=wide), label="X")
+    X, n = data.draw(hostile_X(), label="X")
     fit_and_check(make(name), X, clean_y(name, n), n)
 
 
@@ -192,12 +186,10 @@ def test_partial_fit_hostile(name, data):
     n = data.draw(st.integers(0, 9), label="n")
     X, _ = data.draw(hostile_X(n_rows=n, huge=False), label="X")
     y = data.draw(st.one_of(st.just(clean_y(name, n)), hostile_y(n)), label="y")
-    # OPEN (perceptron, classes check): NaN in classes reaches scikit-learn's
-    # type_of_target, which warns "invalid value encountered in cast":
-    # MLPClassifier().partial_fit(X[:2], [0, 1], classes=[np.nan, 1.0]). Left out until fixed.
     classes = data.draw(st.sampled_from(
         [np.array([0, 1]), None, [0], [], [0, 1, 2], ["a", "b"], [0, "a"],
-         np.array([[0, 1]]), [True, False]]), label="classes")
+         np.array([[0, 1]]), [True, False], [np.nan, 1.0], [0.0, np.inf]]),
+        label="classes")
     out = run(lambda: _first_partial_fit(est, X, y, classes),
               watched={"X": X, "y": y, "classes": classes}, names=tuple(est.get_params()))
     if out is not REFUSED:
@@ -284,13 +276,8 @@ def weight_lists(draw, n_features, n_out):
     return ([c.tolist() for c in coefs] if as_lists else coefs), intercepts
 
 
-# OPEN (perceptron, from_weights checks): 2-D classes make a multilabel model with one
-# output unit, which predicts [0, 1] for every row: MLPClassifier.from_weights(
-# [np.ones((3, 1))], [np.zeros(1)], classes=[[0, 1]]); and classes=[np.nan, 1.0] warns
-# "invalid value encountered in cast": LogicGateNeuron.from_weights([1., 2.], 0.5,
-# classes=[np.nan, 1.0]). Both are left out until fixed.
 CLASSES = [[0, 1], ["no", "yes"], [0, 1, 2], [0], [], [0, 0], [0, "a"], [None, 1],
-           [True, False]]
+           [True, False], [[0, 1]], [np.nan, 1.0], [-np.inf, 0.0]]
 
 
 INTERCEPTS = [0.5, 0, np.nan, np.inf, 1e300, "a", "1.5", None, [1.0], np.array([1.0, 2.0]),

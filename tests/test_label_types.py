@@ -60,3 +60,31 @@ def test_labels_of_one_kind_pass(y):
     check_label_types(y)
     LogisticRegression().fit(X, y)
     ThresholdPerceptron(max_iter=5).fit(X, y)
+
+
+NOT_CLASSES = {
+    "NaN": ([np.nan, 1.0], r"classes must be finite labels; got nan"),
+    "infinity": ([0.0, np.inf], r"classes must be finite labels; got inf"),
+    "2-D": ([[0, 1]], r"classes must be a 1-D list of labels; got an array of shape \(1, 2\)"),
+}
+
+
+@pytest.mark.parametrize("make", CLASSIFIERS, ids=lambda m: type(m()).__name__)
+@pytest.mark.parametrize("case", NOT_CLASSES)
+def test_partial_fit_refuses_non_finite_or_nested_classes(make, case, recwarn):
+    # scikit-learn's MLP leaks "invalid value encountered in cast" for the NaN case
+    # and trains a multilabel model for the nested one; sknn names `classes`.
+    classes, message = NOT_CLASSES[case]
+    with pytest.raises(ValueError, match=message):
+        make().partial_fit(X, [0, 1, 0, 1], classes=classes)
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
+
+
+@pytest.mark.parametrize("case", NOT_CLASSES)
+def test_from_weights_refuses_non_finite_or_nested_classes(case, recwarn):
+    classes, message = NOT_CLASSES[case]
+    with pytest.raises(ValueError, match=message):
+        MLPClassifier.from_weights([np.ones((2, 1))], [np.zeros(1)], classes=classes)
+    with pytest.raises(ValueError, match=message):
+        LogicGateNeuron.from_weights([1.0, 1.0], 0.0, classes=classes)
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
