@@ -172,6 +172,8 @@ class BaseNetwork(PersistenceMixin, CallbackSupportMixin, BaseEstimator):
             raise ValueError(f"y has {Y.shape[1]} output(s), but {type(self).__name__} was "
                              f"fitted with {self.n_outputs_}; only a new fit (warm_start=False) "
                              "can change them.")
+        # a continued fit (partial_fit, warm_start) that diverges gives these weights back
+        previous = None if first else self.network_.params.copy()
         ctx = self._init_callback_context(max_subtasks=self.max_iter if not incremental else 1)
         metadata = None if sample_weight is None else {"sample_weight": sample_weight}
         ctx.call_on_fit_task_begin(estimator=self, X=X, y=y, metadata=metadata)
@@ -181,15 +183,31 @@ class BaseNetwork(PersistenceMixin, CallbackSupportMixin, BaseEstimator):
             else:
                 self._fit_stochastic(X, Y, sample_weight, incremental, ctx, metadata)
         except TrainingDiverged as exc:
-            del self.network_  # never hand back NaN weights
+            kept = self._undo_training(previous)
             raise ValueError(f"{NON_FINITE_WEIGHTS} {type(self).__name__} training "
-                             f"diverged: {exc}") from None
+                             f"diverged: {exc}{kept}") from None
         if not np.all(np.isfinite(self.network_.params)):
-            del self.network_
-            raise ValueError(NON_FINITE_WEIGHTS)
+            raise ValueError(NON_FINITE_WEIGHTS + self._undo_training(previous))
         ctx.call_on_fit_task_end(estimator=self, X=X, y=y, metadata=metadata,
                                  reconstruction_attributes={})
         return self
+
+    def _undo_training(self, previous):
+        """Never hand back NaN weights: a first fit leaves no model, a continued one the
+        ``previous`` parameters (with a fresh optimizer, whose moments may be NaN too).
+
+        Returns
+        -------
+        note : str
+            What the model is now, for the error message.
+        """
+        if previous is None:
+            del self.network_
+            return ""
+        self.network_.params[...] = previous
+        self.__dict__.pop("_optimizer", None)
+        return (" The model keeps the weights it had before this call; its optimizer "
+                "starts afresh.")
 
     def _initialize(self, input_shape, Y, dtype, rng):
         """Build the network and reset the training state (first fit)."""

@@ -80,6 +80,21 @@ def test_poisson_needs_non_negative_targets():
         small(MLPRegressor, loss="poisson").fit(X, -np.ones(len(X)))
 
 
+@pytest.mark.parametrize("continued", ["partial_fit", "warm_start"])
+def test_divergence_of_a_continued_fit_keeps_the_weights_it_started_from(continued):
+    est = small(MLPRegressor, solver="sgd", learning_rate_init=1e-3, max_iter=5)
+    est.fit(X, np.arange(len(X), dtype=float))
+    before = est.network_.params.copy()
+    est.set_params(learning_rate_init=1e10, warm_start=continued == "warm_start")
+    refit = est.partial_fit if continued == "partial_fit" else est.fit
+    with pytest.raises(ValueError, match="keeps the weights it had before this call"):
+        for _ in range(20):  # the huge step overflows within a few calls
+            refit(X * 1e30, np.arange(len(X), dtype=float))
+            before = est.network_.params.copy()
+    np.testing.assert_array_equal(est.network_.params, before)
+    assert np.all(np.isfinite(before))
+
+
 def test_divergence_stops_with_a_message_and_no_nan_model():
     y = np.linspace(0, 1e6, len(X))
     est = small(MLPRegressor, solver="sgd", learning_rate_init=10.0, max_iter=50)
