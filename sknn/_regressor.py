@@ -13,6 +13,13 @@ from .nn import losses
 
 REGRESSION_LOSSES = ("squared_error", "absolute_error", "huber", "poisson")
 
+#: numpydoc of every network regressor's ``loss`` parameter.
+LOSS_DOC = """
+    loss : {"squared_error", "absolute_error", "huber", "poisson"}, default="squared_error"
+        Training loss; "poisson" uses an exponential output. For several outputs
+        "squared_error" is summed over outputs (scikit-learn reports its mean).
+"""
+
 
 class NetworkRegressorMixin(RegressorMixin):
     """Regression on top of :class:`~sknn._base.BaseNetwork`: identity output (``exp``
