@@ -1,12 +1,15 @@
-"""Convolutional network classifier on the NumPy core (channels-last images).
+"""Convolutional networks on the NumPy core (channels-last images): classifier and regressor.
 
-Everything but the output (parameters, input shapes, layers) is
-:class:`~sknn._convnet_base._ConvNetMixin`.
+Both are :class:`~sknn._convnet_base._ConvNetMixin` (parameters, input shapes, layers)
+on the shared classifier or regressor output, as the two MLPs are.
 """
+
+from sklearn.utils._param_validation import StrOptions
 
 from ._base import BaseNetwork
 from ._classifier import NetworkClassifierMixin
 from ._convnet_base import ATTRS_DOC, NOTES_DOC, PARAMS_DOC, _ConvNetMixin
+from ._regressor import LOSS_DOC, REGRESSION_LOSSES, NetworkRegressorMixin
 
 
 class ConvNetClassifier(_ConvNetMixin, NetworkClassifierMixin, BaseNetwork):
@@ -38,3 +41,63 @@ class ConvNetClassifier(_ConvNetMixin, NetworkClassifierMixin, BaseNetwork):
     """
     )
 
+
+class ConvNetRegressor(_ConvNetMixin, NetworkRegressorMixin, BaseNetwork):
+    __doc__ = (
+        """Convolutional neural network regressor (scikit-learn compatible).
+
+    The network of :class:`ConvNetClassifier` (same parameters, input formats, layers
+    and callbacks) ending in ``Dense(n_outputs)`` with an identity output (``exp`` for
+    ``loss="poisson"``), trained with the losses of :class:`~sknn.MLPRegressor`. With
+    ``dropout``, ``predict(X, mc_samples=k, return_std=True)`` also gives the spread of
+    ``k`` Monte Carlo dropout passes.
+"""
+        + PARAMS_DOC.replace("\n    padding :", LOSS_DOC + "    padding :", 1)
+        + ATTRS_DOC
+        + NOTES_DOC
+        + """
+    Examples
+    --------
+    The mean brightness of each digit's top-left quadrant, learned from the images:
+
+    >>> from sklearn.datasets import load_digits
+    >>> from sknn import ConvNetRegressor
+    >>> X = load_digits().images / 16
+    >>> y = X[:, :4, :4].mean(axis=(1, 2))
+    >>> reg = ConvNetRegressor(filters=(8,), dense_layers=(32,), pool="avg", batch_size=32,
+    ...                        learning_rate_init=0.01, max_iter=20, random_state=0)
+    >>> reg.fit(X[:1000], y[:1000]).score(X[1000:], y[1000:]) > 0.9
+    True
+    >>> reg.predict(X[:2]).shape
+    (2,)
+    """
+    )
+
+    _parameter_constraints = {
+        **_ConvNetMixin._parameter_constraints,
+        "loss": [StrOptions(set(REGRESSION_LOSSES))],
+    }
+
+    def __init__(self, input_shape=None, filters=(32, 64), kernel_size=3, strides=1, *,
+                 loss="squared_error", padding="same", pool="max", pool_size=2,
+                 batch_norm=False, spatial_dropout=0.0, dense_layers=(128,), dropout=0.0,
+                 activation="relu", layers=None, solver="adam", alpha=0.0001, l1=0.0,
+                 batch_size=64, learning_rate="constant", learning_rate_init=0.001,
+                 power_t=0.5, max_iter=10, shuffle=True, random_state=None, tol=1e-4,
+                 verbose=False, warm_start=False, momentum=0.9, nesterovs_momentum=True,
+                 early_stopping=False, validation_fraction=0.1, beta_1=0.9, beta_2=0.999,
+                 epsilon=1e-8, n_iter_no_change=10, max_norm=None, clipnorm=None,
+                 kernel_initializer="auto", dtype="float32"):
+        self.loss = loss
+        super().__init__(
+            input_shape, filters, kernel_size, strides, padding=padding, pool=pool,
+            pool_size=pool_size, batch_norm=batch_norm, spatial_dropout=spatial_dropout,
+            dense_layers=dense_layers, dropout=dropout, activation=activation,
+            layers=layers, solver=solver, alpha=alpha, l1=l1, batch_size=batch_size,
+            learning_rate=learning_rate, learning_rate_init=learning_rate_init,
+            power_t=power_t, max_iter=max_iter, shuffle=shuffle, random_state=random_state,
+            tol=tol, verbose=verbose, warm_start=warm_start, momentum=momentum,
+            nesterovs_momentum=nesterovs_momentum, early_stopping=early_stopping,
+            validation_fraction=validation_fraction, beta_1=beta_1, beta_2=beta_2,
+            epsilon=epsilon, n_iter_no_change=n_iter_no_change, max_norm=max_norm,
+            clipnorm=clipnorm, kernel_initializer=kernel_initializer, dtype=dtype)
