@@ -173,6 +173,17 @@ def test_bad_input_is_a_clear_error(params, X_shape, match):
         small(**params).fit(X, np.linspace(0, 1, 10))
 
 
+def test_targets_beyond_the_compute_dtype_are_refused():
+    X = np.random.default_rng(0).random((10, 6, 6))
+    y = np.linspace(0, 1e300, 10)
+    with pytest.raises(ValueError, match="y holds values as large as 1e.300, beyond the "
+                                         "range of float32"):
+        small().fit(X, y)
+    with pytest.raises(ValueError, match="beyond the range of float32"):  # the shared check
+        sknn.MLPRegressor(max_iter=1).fit(X.reshape(10, -1).astype(np.float32), y)
+    assert np.isfinite(small(dtype="float64").fit(X, y / 1e300).predict(X)).all()
+
+
 def test_bad_input_at_predict(digits):
     images, Y = digits
     reg = small().fit(images[:50], Y[:50, :2])
