@@ -166,6 +166,9 @@ def test_explicit_layers_and_input_formats(digits):
     (dict(filters=(0,)), (10, 6, 6), r"filters must be > 0, got \[0\]"),
     (dict(loss="log_loss"), (10, 6, 6), "The 'loss' parameter of ConvNetRegressor"),
     (dict(), (10, 2, 3, 4, 5), "expects X of shape"),
+    # the shared memory estimate refuses from the shapes alone, naming the parameter
+    (dict(filters=(10**9,)), (10, 6, 6), r"more than the.*reduce filters=\(1000000000,\)"),
+    (dict(dense_layers=(10**9,)), (10, 6, 6), r"reduce dense_layers=\(1000000000,\)"),
 ])
 def test_bad_input_is_a_clear_error(params, X_shape, match):
     X = np.random.default_rng(0).random(X_shape)
