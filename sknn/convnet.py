@@ -46,11 +46,11 @@ class ConvNetRegressor(_ConvNetMixin, NetworkRegressorMixin, BaseNetwork):
     __doc__ = (
         """Convolutional neural network regressor (scikit-learn compatible).
 
-    The network of :class:`ConvNetClassifier` (same parameters, input formats, layers
-    and callbacks) ending in ``Dense(n_outputs)`` with an identity output (``exp`` for
-    ``loss="poisson"``), trained with the losses of :class:`~sknn.MLPRegressor`. With
-    ``dropout``, ``predict(X, mc_samples=k, return_std=True)`` also gives the spread of
-    ``k`` Monte Carlo dropout passes.
+    The network of :class:`~sknn.ConvNetClassifier` (same parameters, input formats,
+    layers and callbacks) ending in ``Dense(n_outputs)`` with an identity output
+    (``exp`` for ``loss="poisson"``), trained with the losses of
+    :class:`~sknn.MLPRegressor`. With ``dropout``, ``predict(X, mc_samples=k,
+    return_std=True)`` also gives the spread of ``k`` Monte Carlo dropout passes.
 """
         + PARAMS_DOC.replace("\n    padding :", LOSS_DOC + "    padding :", 1)
         + ATTRS_DOC
