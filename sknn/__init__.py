@@ -2,13 +2,13 @@
 
 __version__ = "0.1.0"
 
-from .convnet import ConvNetClassifier
+from .convnet import ConvNetClassifier, ConvNetRegressor
 from .gates import LogicGateNeuron, xor_network
 from .mlp import MLPClassifier, MLPRegressor
 from .perceptron import ThresholdPerceptron
 
 __all__ = [
-    "ConvNetClassifier", "LogicGateNeuron", "MLPClassifier", "MLPRegressor",
+    "ConvNetClassifier", "ConvNetRegressor", "LogicGateNeuron", "MLPClassifier", "MLPRegressor",
     "ThresholdPerceptron", "xor_network",
 ]
 

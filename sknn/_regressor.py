@@ -13,6 +13,26 @@ from .nn import losses
 
 REGRESSION_LOSSES = ("squared_error", "absolute_error", "huber", "poisson")
 
+#: numpydoc of every network regressor's ``loss`` parameter.
+LOSS_DOC = """
+    loss : {"squared_error", "absolute_error", "huber", "poisson"}, default="squared_error"
+        Training loss; "poisson" uses an exponential output. For several outputs
+        "squared_error" is summed over outputs (scikit-learn reports its mean).
+"""
+
+
+def _as_network_dtype(Y, dtype):
+    """Targets in the network's compute dtype; values beyond its range are refused, since
+    the cast would turn them into infinity (and the loss into NaN)."""
+    limit = float(np.finfo(dtype).max)
+    largest = float(np.abs(Y).max(initial=0))
+    if largest > limit:
+        raise ValueError(f"y holds values as large as {largest:.3g}, beyond the range of "
+                         f"{np.dtype(dtype)} (|y| <= {limit:.3g}) that the network computes "
+                         "in. Scale y (e.g. with sklearn.compose.TransformedTargetRegressor) "
+                         "or compute in float64.")
+    return Y.astype(dtype, copy=False)
+
 
 class NetworkRegressorMixin(RegressorMixin):
     """Regression on top of :class:`~sknn._base.BaseNetwork`: identity output (``exp``
@@ -24,7 +44,7 @@ class NetworkRegressorMixin(RegressorMixin):
         if self.loss == "poisson" and np.any(y < 0):
             raise ValueError("loss='poisson' needs non-negative targets y; got y < 0.")
         Y = y.reshape(-1, 1) if y.ndim == 1 else y
-        return X, Y.astype(X.dtype, copy=False)
+        return X, _as_network_dtype(Y, X.dtype)
 
     def score(self, X, y, sample_weight=None):
         return checked_score(self, super().score, X, y, sample_weight)

@@ -17,10 +17,10 @@ statistics):
 instead.
 
 Works for every gradient-trained estimator (``MLPClassifier``, ``MLPRegressor``,
-``ConvNetClassifier``, ``LogicGateNeuron``), bare, fitted in a search, or as the last
-step of a Pipeline: then ``X`` is transformed by the preceding steps as ``predict``
-would, and attributions are with respect to the network's input, the transformed
-features. Rows are processed in batches (the estimator's prediction batch size), so
+``ConvNetClassifier``, ``ConvNetRegressor``, ``LogicGateNeuron``), bare, fitted in a
+search, or as the last step of a Pipeline: then ``X`` is transformed by the preceding
+steps as ``predict`` would, and attributions are with respect to the network's input,
+the transformed features. Rows are processed in batches (the estimator's prediction batch size), so
 memory stays bounded for any number of rows. Calls never modify the estimator, and
 may run while other threads predict with it or compute attributions.
 """
@@ -58,11 +58,12 @@ def saliency(estimator, X, *, target=None, response_method="auto"):
     Parameters
     ----------
     estimator : estimator
-        A fitted ``MLPClassifier``, ``MLPRegressor``, ``ConvNetClassifier`` or
-        ``LogicGateNeuron``, or a Pipeline or fitted search ending in one.
+        A fitted ``MLPClassifier``, ``MLPRegressor``, ``ConvNetClassifier``,
+        ``ConvNetRegressor`` or ``LogicGateNeuron``, or a Pipeline or fitted search
+        ending in one.
     X : {array-like, sparse matrix} of shape (n_samples, n_features) or image shape
         Inputs as ``predict`` takes them ((n, H, W), (n, H, W, C) or flat for a
-        ``ConvNetClassifier``). Sparse rows are densified one batch at a time.
+        convnet). Sparse rows are densified one batch at a time.
     target : label, int or array-like of shape (n_samples,), default=None
         Classifiers: the class whose probability (or logit) is explained, a label of
         ``classes_``, one for all rows or one per row; None explains each row's
@@ -240,8 +241,8 @@ def _unwrap(estimator):
                 if type(est).__name__ == "ThresholdPerceptron" else "it has no network_")
         raise TypeError(
             f"input attributions need a gradient-trained sknn estimator (MLPClassifier, "
-            f"MLPRegressor, ConvNetClassifier, LogicGateNeuron), or a Pipeline ending in "
-            f"one; got {type(est).__name__}: {kind}.")
+            f"MLPRegressor, ConvNetClassifier, ConvNetRegressor, LogicGateNeuron), or a "
+            f"Pipeline ending in one; got {type(est).__name__}: {kind}.")
     check_is_fitted(est, "network_")
     return est, preprocess
 

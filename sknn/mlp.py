@@ -9,7 +9,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._base import NETWORK_PARAMETER_CONSTRAINTS, BaseNetwork
 from ._classifier import NetworkClassifierMixin
 from ._labels import check_classes
-from ._regressor import REGRESSION_LOSSES, NetworkRegressorMixin
+from ._regressor import LOSS_DOC, REGRESSION_LOSSES, NetworkRegressorMixin
 from ._sizes import positive_ints
 from ._weights import check_layer_weights
 from .nn import initializers
@@ -300,13 +300,8 @@ class MLPRegressor(_MLPMixin, NetworkRegressorMixin, BaseNetwork):
     more optimizers, losses, activations and initializers, wide & deep, and Monte
     Carlo dropout predictions with their spread.
     """
-        + _PARAMS_DOC.replace(
-            "\n    hidden_layer_sizes",
-            """
-    loss : {"squared_error", "absolute_error", "huber", "poisson"}, default="squared_error"
-        Training loss; "poisson" uses an exponential output. For several outputs
-        "squared_error" is summed over outputs (scikit-learn reports its mean).
-    hidden_layer_sizes""", 1)
+        + _PARAMS_DOC.replace("\n    hidden_layer_sizes",
+                              LOSS_DOC + "    hidden_layer_sizes", 1)
         + _ATTRS_DOC
         + """
     Examples

@@ -16,6 +16,8 @@ SMALL = {
     "MLPRegressor": dict(hidden_layer_sizes=(3,), max_iter=3, random_state=0),
     "ConvNetClassifier": dict(filters=(2,), dense_layers=(3,), max_iter=2, batch_size=4,
                               random_state=0),
+    "ConvNetRegressor": dict(filters=(2,), dense_layers=(3,), max_iter=2, batch_size=4,
+                             random_state=0),
 }
 
 
@@ -63,10 +65,26 @@ _MLP = {
     "wide_and_deep": [True, False],
     "max_fun": [1, 2],
 }
+_CONVNET = {
+    **{k: v for k, v in _NETWORK.items() if k != "solver"},
+    "solver": ["adam", "sgd", "rmsprop", "lbfgs"],
+    "input_shape": [None, (2, 2), (0, 3), (-1, 2), (2.5, 2), "ab", (2, 2, 1),
+                    (1, 1, 1, 1), (1, 4)],
+    "filters": [(1,), (2, 2), (), (0,), 2, (10**9,)],
+    "kernel_size": [1, 3, (1, 2), 0, (2,), 100],
+    "strides": [1, 2, 100, 0],
+    "padding": ["same", "valid"],
+    "pool": [None, "max", "avg"],
+    "pool_size": [1, 2, 100, 0],
+    "spatial_dropout": [0.0, 0.5],
+    "dense_layers": [(), (2,), 0, (0,), (10**9,)],
+    "layers": [None, [], ["a"]],
+    "dtype": ["float32", "float64", "float16"],
+}
+_REGRESSION_LOSSES = ["squared_error", "absolute_error", "huber", "poisson", "log_loss"]
 HOSTILE_PARAMS = {
     "MLPClassifier": _MLP,
-    "MLPRegressor": {**_MLP, "loss": ["squared_error", "absolute_error", "huber",
-                                      "poisson", "log_loss"]},
+    "MLPRegressor": {**_MLP, "loss": _REGRESSION_LOSSES},
     "LogicGateNeuron": {k: _MLP[k] for k in ("solver", "learning_rate_init", "max_iter",
                                              "tol", "n_iter_no_change", "alpha",
                                              "warm_start")},
@@ -82,22 +100,8 @@ HOSTILE_PARAMS = {
         "step": ["heaviside", "sign"], "init": ["zeros", "ones", "random"],
         "warm_start": [True, False], "shuffle": [True, False],
     },
-    "ConvNetClassifier": {
-        **{k: v for k, v in _NETWORK.items() if k != "solver"},
-        "solver": ["adam", "sgd", "rmsprop", "lbfgs"],
-        "input_shape": [None, (2, 2), (0, 3), (-1, 2), (2.5, 2), "ab", (2, 2, 1),
-                        (1, 1, 1, 1), (1, 4)],
-        "filters": [(1,), (2, 2), (), (0,), 2, (10**9,)],
-        "kernel_size": [1, 3, (1, 2), 0, (2,), 100],
-        "strides": [1, 2, 100, 0],
-        "padding": ["same", "valid"],
-        "pool": [None, "max", "avg"],
-        "pool_size": [1, 2, 100, 0],
-        "spatial_dropout": [0.0, 0.5],
-        "dense_layers": [(), (2,), 0, (0,), (10**9,)],
-        "layers": [None, [], ["a"]],
-        "dtype": ["float32", "float64", "float16"],
-    },
+    "ConvNetClassifier": _CONVNET,
+    "ConvNetRegressor": {**_CONVNET, "loss": _REGRESSION_LOSSES},
 }
 
 

@@ -19,7 +19,7 @@ Y = {"classifier": np.arange(40) % 2, "regressor": RNG.normal(size=40)}
 
 
 def _y(name):
-    return Y["regressor" if name == "MLPRegressor" else "classifier"]
+    return Y["regressor" if name.endswith("Regressor") else "classifier"]
 
 
 def _inputs(kind):

@@ -17,6 +17,7 @@ from sklearn.preprocessing import StandardScaler
 
 from sknn import (
     ConvNetClassifier,
+    ConvNetRegressor,
     LogicGateNeuron,
     MLPClassifier,
     MLPRegressor,
@@ -108,6 +109,27 @@ def test_saliency_matches_central_differences_convnet(digits, name):
     expected = _numeric(_proba_of(clf, index), Xs)
     assert np.abs(expected).max() > 1e-3
     assert_allclose(saliency(clf, Xs), expected, rtol=1e-5, atol=1e-8)
+
+
+@pytest.mark.parametrize("loss", ["squared_error", "poisson"])
+def test_saliency_of_a_convnet_regressor_matches_central_differences(digits, loss):
+    X, _ = digits
+    images = X.reshape(-1, 8, 8)
+    Y = np.column_stack([images[:, :4, :4].mean(axis=(1, 2)), images[:, 4:, 4:].mean(axis=(1, 2))])
+    reg = _fit(ConvNetRegressor(input_shape=(8, 8), filters=(4,), dense_layers=(16,), loss=loss,
+                                activation="tanh", pool="avg", dtype="float64", max_iter=5,
+                                random_state=0), X, Y)
+    Xs = X[:3]
+    for k in range(2):
+        expected = _numeric(lambda Z, k=k: reg.predict(Z)[:, k], Xs)
+        assert np.abs(expected).max() > 1e-3
+        assert_allclose(saliency(reg, Xs, target=k), expected, rtol=1e-5, atol=1e-8)
+    with pytest.raises(ValueError, match="target=None but ConvNetRegressor has 2 outputs"):
+        saliency(reg, Xs)
+    # integrated gradients' completeness: the attributions sum to f(x) - f(baseline)
+    ig = integrated_gradients(reg, Xs, target=1, n_steps=200)
+    gap = reg.predict(Xs)[:, 1] - reg.predict(np.zeros_like(Xs))[:, 1]
+    assert_allclose(ig.sum(axis=1), gap, rtol=1e-3, atol=1e-6)
 
 
 def test_explains_a_scikit_learn_mlp_through_from_weights(iris):

@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 from sklearn.datasets import load_digits, load_iris
 
-from sknn import ConvNetClassifier, LogicGateNeuron, MLPClassifier, MLPRegressor, \
-    ThresholdPerceptron
+from sknn import ConvNetClassifier, ConvNetRegressor, LogicGateNeuron, MLPClassifier, \
+    MLPRegressor, ThresholdPerceptron
 
 ort = pytest.importorskip("onnxruntime")
 pytest.importorskip("skl2onnx")
@@ -210,6 +210,37 @@ def test_convnet_explicit_layers_channel_softmax_and_reshape(digits):
     clf = ConvNetClassifier(input_shape=(8, 8), layers=layers, dense_layers=(),
                             max_iter=2, random_state=0).fit(X, y)
     check_classifier(clf, X, np.float32)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("loss, params, layers", [
+    ("squared_error", dict(), {"ConvMaxPool2D"}),
+    ("absolute_error", dict(batch_norm=True, dropout=0.2), {"BatchNormalization", "Dropout"}),
+    ("huber", dict(pool="avg", spatial_dropout=0.2), {"AvgPool2D", "SpatialDropout2D"}),
+    ("poisson", dict(activation="tanh", strides=2, pool=None), {"Conv2D"}),
+])
+def test_convnet_regressor_each_loss(digits, loss, params, layers, dtype):
+    images = digits[0].reshape(-1, 8, 8).astype(dtype) / 16
+    y = images[:, :4, :4].mean(axis=(1, 2)) * 4  # non-negative, for the poisson loss too
+    reg = ConvNetRegressor(filters=(4,), dense_layers=(8,), max_iter=2, random_state=0,
+                           loss=loss, dtype=np.dtype(dtype).name, **params).fit(images, y)
+    assert layers <= layer_names(reg)
+    (pred,) = run(sknn_onnx.to_onnx(reg, images[:1]), images)
+    assert pred.shape == (len(images), 1) and pred.dtype == dtype
+    expected = reg.predict(images)
+    assert_close(pred.ravel(), expected, dtype, scale=np.abs(expected).max())
+
+
+def test_convnet_regressor_multioutput_flat_input(digits):
+    X = digits[0].astype(np.float32) / 16
+    images = X.reshape(-1, 8, 8)
+    Y = np.column_stack([images[:, :4, :4].mean(axis=(1, 2)), images[:, 4:, 4:].std(axis=(1, 2))])
+    reg = ConvNetRegressor(input_shape=(8, 8), filters=(4, 4), dense_layers=(8,), max_iter=2,
+                           random_state=0).fit(X, Y)
+    (pred,) = run(sknn_onnx.to_onnx(reg, X[:1]), X)
+    expected = reg.predict(X)
+    assert pred.shape == expected.shape == (len(X), 2)
+    assert_close(pred, expected, np.float32, scale=np.abs(expected).max())
 
 
 # -- the case a shortcut gets silently wrong: batch norm, on 1,000 rows ------------------

@@ -41,6 +41,11 @@ def _digit_images():
     return X[:200].reshape(-1, 8, 8) / 16.0, y[:200]
 
 
+def _quadrant_brightness():
+    images, _ = _digit_images()
+    return images, images[:, :4, :4].mean(axis=(1, 2))
+
+
 def _gate():
     return np.array([[0, 0], [0, 1], [1, 0], [1, 1]] * 4), np.array([0, 0, 0, 1] * 4)
 
@@ -50,6 +55,7 @@ RECIPES = {
     "MLPClassifier": (dict(hidden_layer_sizes=(8,), max_iter=30), _iris),
     "MLPRegressor": (dict(hidden_layer_sizes=(8,), max_iter=30), _diabetes),
     "ConvNetClassifier": (dict(filters=(4,), dense_layers=(8,), max_iter=2), _digit_images),
+    "ConvNetRegressor": (dict(filters=(4,), dense_layers=(8,), max_iter=2), _quadrant_brightness),
     "ThresholdPerceptron": (dict(), _iris),
     "LogicGateNeuron": (dict(), _gate),
 }

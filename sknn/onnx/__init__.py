@@ -2,7 +2,8 @@
 
 Importing this module registers converters for :class:`~sknn.MLPClassifier`,
 :class:`~sknn.MLPRegressor`, :class:`~sknn.ConvNetClassifier`,
-:class:`~sknn.LogicGateNeuron` and :class:`~sknn.ThresholdPerceptron` with skl2onnx,
+:class:`~sknn.ConvNetRegressor`, :class:`~sknn.LogicGateNeuron` and
+:class:`~sknn.ThresholdPerceptron` with skl2onnx,
 so that its standard call works on them, on Pipelines and ColumnTransformers holding
 them and on a fitted search's ``best_estimator_``::
 
@@ -49,7 +50,7 @@ except ImportError as exc:  # an optional extra
     raise ImportError("sknn.onnx needs skl2onnx and onnx: pip install 'sknn[onnx]' "
                       "(or pip install 'skl2onnx>=1.17' 'onnx>=1.15')") from exc
 
-from ..convnet import ConvNetClassifier
+from ..convnet import ConvNetClassifier, ConvNetRegressor
 from ..gates import LogicGateNeuron
 from ..mlp import MLPClassifier, MLPRegressor
 from ..perceptron import ThresholdPerceptron
@@ -77,6 +78,8 @@ _REGISTRY = [
     (ThresholdPerceptron, "SknnThresholdPerceptron", classifier_shapes, convert_perceptron,
      _CLASSIFIER_OPTIONS),
     (MLPRegressor, "SknnMLPRegressor", regressor_shapes, convert_network_regressor, None),
+    (ConvNetRegressor, "SknnConvNetRegressor", regressor_shapes, convert_network_regressor,
+     None),
 ]
 
 for _model, _alias, _shapes, _convert, _options in _REGISTRY:

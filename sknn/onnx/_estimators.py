@@ -113,7 +113,7 @@ def convert_network_classifier(scope, operator, container):
 
 
 def convert_network_regressor(scope, operator, container):
-    """MLPRegressor: predictions of shape (n, n_outputs)."""
+    """MLPRegressor, ConvNetRegressor: predictions of shape (n, n_outputs)."""
     graph, y = _network_output(scope, operator, container)
     graph.node("Identity", [y], output=operator.outputs[0].full_name)
 

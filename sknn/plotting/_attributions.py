@@ -17,9 +17,9 @@ class AttributionDisplay:
 
     Tabular inputs get one horizontal bar per feature (the ``max_features`` largest
     in absolute value, largest on top; red pushes ``f`` up, blue down). Images (a
-    ``ConvNetClassifier`` with inputs of height and width above 1) get a heat map of
-    the attributions summed over channels, on a diverging colormap centred at 0 with
-    a colorbar, and the image's outline drawn over it. Build it with
+    convnet with inputs of height and width above 1) get a heat map of the
+    attributions summed over channels, on a diverging colormap centred at 0 with a
+    colorbar, and the image's outline drawn over it. Build it with
     :meth:`from_estimator`; see :mod:`sknn.inspection` for the methods.
 
     Parameters

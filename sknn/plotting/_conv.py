@@ -16,7 +16,8 @@ def _network_of(estimator):
     network = getattr(est, "network_", None)
     if network is None:
         raise ValueError(f"{type(est).__name__} is not fitted or has no network_: pass a "
-                         "fitted ConvNetClassifier (or a built sknn.nn Sequential).")
+                         "fitted ConvNetClassifier or ConvNetRegressor (or a built sknn.nn "
+                         "Sequential).")
     return network
 
 
@@ -72,8 +73,9 @@ class ConvFiltersDisplay:
         Parameters
         ----------
         estimator : estimator or Sequential
-            A fitted ``ConvNetClassifier`` (or Pipeline/search ending in one), or a
-            built :class:`sknn.nn.network.Sequential` holding a ``Conv2D`` layer.
+            A fitted ``ConvNetClassifier`` or ``ConvNetRegressor`` (or Pipeline/search
+            ending in one), or a built :class:`sknn.nn.network.Sequential` holding a
+            ``Conv2D`` layer.
         layer : int, default=0
             Which ``Conv2D`` layer, counted from the input (negative counts from the
             end).
@@ -175,9 +177,9 @@ class FeatureMapsDisplay:
         Parameters
         ----------
         estimator : estimator or Sequential
-            A fitted ``ConvNetClassifier`` (or Pipeline/search ending in one; the
-            pipeline's earlier steps transform ``X`` first), or a built
-            :class:`sknn.nn.network.Sequential`.
+            A fitted ``ConvNetClassifier`` or ``ConvNetRegressor`` (or Pipeline/search
+            ending in one; the pipeline's earlier steps transform ``X`` first), or a
+            built :class:`sknn.nn.network.Sequential`.
         X : array-like
             One image: of the network's per-sample input shape ``(H, W, C)``, or
             ``(H, W)``, or flat, with or without a leading axis of length 1.
