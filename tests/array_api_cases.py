@@ -325,3 +325,21 @@ def test_sklearn_check_array_api_mixed_inputs(make):
                                          other_ns_and_device=other)
             ran += 1
     assert ran == 1
+
+
+def test_the_user_guide_block_runs_and_returns_what_it_says():
+    from test_docs_code import DOCS, code_blocks
+
+    page = DOCS / "coming_from_sklearn.rst"
+    blocks = [code for _, code, reason in code_blocks(page.read_text())
+              if reason and "SCIPY_ARRAY_API" in reason]
+    assert len(blocks) == 1
+    namespace = {"__name__": "__docs__"}
+    try:
+        exec(compile(blocks[0], f"{page.name} (array-API block)", "exec"), namespace)
+    finally:
+        sklearn.set_config(array_api_dispatch=False)
+    xp = namespace["xp"]
+    assert type(namespace["proba"]) is type(xp.asarray(0))
+    assert tuple(namespace["proba"].shape) == (150, 3)
+    assert isinstance(namespace["labels"], np.ndarray)
