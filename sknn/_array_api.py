@@ -29,6 +29,7 @@ code of its own. Replacing this module by a core that computes in the input's na
 """
 
 import functools
+import inspect
 
 import numpy as np
 from sklearn import config_context, get_config
@@ -73,17 +74,25 @@ def input_namespace(X):
     return None if _is_numpy_namespace(xp) else (xp, device)
 
 
-def to_numpy(value):
+def to_numpy(value, name="X"):
     """``value`` as a NumPy array on the CPU if it is a non-NumPy array-API array,
     else ``value`` itself (NumPy arrays, sparse matrices, lists, frames, None...).
 
     Parameters
     ----------
     value : object
+    name : str, default="X"
+        The argument's name, for the error.
 
     Returns
     -------
     value : object
+
+    Raises
+    ------
+    TypeError
+        When the library cannot hand the array over (e.g. a PyTorch tensor that
+        requires grad: sknn's NumPy core cannot carry its gradient).
 
     Examples
     --------
@@ -93,7 +102,11 @@ def to_numpy(value):
     """
     if not _foreign_array(value):
         return value
-    return move_to(value, xp=np, device="cpu")
+    try:
+        return move_to(value, xp=np, device="cpu")
+    except (RuntimeError, TypeError, ValueError, BufferError) as exc:
+        raise TypeError(f"{name} ({type(value).__module__}.{type(value).__name__}) could "
+                        f"not be copied to a NumPy array for sknn's NumPy core: {exc}") from exc
 
 
 def to_namespace(result, namespace):
@@ -157,17 +170,22 @@ def at_array_api_boundary(method):
     """
     if getattr(method, "_array_api_boundary", False):
         return method
+    signature = inspect.signature(method)
 
     @functools.wraps(method)
     def boundary(self, *args, **kwargs):
         if not get_config()["array_api_dispatch"]:
             return method(self, *args, **kwargs)
-        X = args[0] if args else kwargs.get("X")
-        namespace = input_namespace(X)
-        args = tuple(to_numpy(arg) for arg in args)
-        kwargs = {name: to_numpy(value) for name, value in kwargs.items()}
+        try:
+            bound = signature.bind(self, *args, **kwargs)
+        except TypeError:  # let the method report its own wrong call
+            return method(self, *args, **kwargs)
+        arguments = list(bound.arguments.items())[1:]  # (name, value) after self
+        namespace = input_namespace(arguments[0][1]) if arguments else None
+        for name, value in arguments:
+            bound.arguments[name] = to_numpy(value, name)
         with config_context(array_api_dispatch=False):
-            result = method(self, *args, **kwargs)
+            result = method(*bound.args, **bound.kwargs)
         return to_namespace(result, namespace)
 
     boundary._array_api_boundary = True

@@ -230,21 +230,35 @@ def test_pipeline_with_scikit_learns_array_api_transformers(ns):
     assert (_numpy(pred) == reference.predict(X)).mean() >= 0.95
 
 
-def test_grid_search_and_clone_with_torch_tensors():
-    torch = pytest.importorskip("torch")
+@pytest.mark.parametrize("ns", NAMESPACES[::2])
+def test_grid_search_and_clone(ns):
+    xp, device = _namespace(*ns[:2])
     X, y = _data(n=90)
     grid = {"alpha": [1e-4, 1e-1]}
     reference = GridSearchCV(CASES[MLPClassifier](), grid, cv=3).fit(X, y)
     with sklearn.config_context(array_api_dispatch=True):
-        search = GridSearchCV(CASES[MLPClassifier](), grid, cv=3).fit(torch.asarray(X),
-                                                                      torch.asarray(y))
-        pred = search.predict(torch.asarray(X))
-        refit = clone(search.best_estimator_).fit(torch.asarray(X), torch.asarray(y))
+        X_xp, y_xp = _to(xp, device, X), _to(xp, device, y)
+        search = GridSearchCV(CASES[MLPClassifier](), grid, cv=3).fit(X_xp, y_xp)
+        pred = search.predict(X_xp)
+        refit = clone(search.best_estimator_).fit(X_xp, y_xp)
     assert_array_equal(search.cv_results_["mean_test_score"],
                        reference.cv_results_["mean_test_score"])
-    assert isinstance(pred, torch.Tensor)
-    assert_array_equal(pred.numpy(), reference.predict(X))
+    _assert_in(pred, xp, device, reference.predict(X))
     assert_array_equal(refit.predict(X), reference.best_estimator_.predict(X))
+
+
+def test_bad_namespace_input_is_refused_naming_it():
+    torch = pytest.importorskip("torch")
+    X, y = _data()
+    with sklearn.config_context(array_api_dispatch=True):
+        est = CASES[MLPClassifier]()
+        with pytest.raises(TypeError, match=r"^X \(torch.Tensor\) could not be copied.*grad"):
+            est.fit(torch.asarray(X).requires_grad_(True), torch.asarray(y))
+        with pytest.raises(ValueError, match="Input X contains NaN"):
+            est.fit(torch.asarray(np.full_like(X, np.nan)), torch.asarray(y))
+        est.fit(torch.asarray(X), torch.asarray(y))
+        with pytest.raises(TypeError, match=r"^sample_weight \(torch.Tensor\)"):
+            est.fit(X, y, sample_weight=torch.ones(len(y), requires_grad=True))
 
 
 @pytest.mark.parametrize("make", ESTIMATORS)
