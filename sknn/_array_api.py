@@ -194,7 +194,23 @@ def at_array_api_boundary(method):
 
 class ArrayAPIBoundaryMixin:
     """Puts every method in :data:`BOUNDARY_METHODS` of a subclass (its own and those it
-    inherits from any base) behind :func:`at_array_api_boundary`."""
+    inherits from any base) behind :func:`at_array_api_boundary`.
+
+    Examples
+    --------
+    A method that a later estimator adds (here ``transform``) converts without code of
+    its own:
+
+    >>> import numpy as np
+    >>> from sknn._array_api import ArrayAPIBoundaryMixin
+    >>> class Halver(ArrayAPIBoundaryMixin):
+    ...     def transform(self, X):
+    ...         return np.asarray(X) / 2
+    >>> Halver.transform._array_api_boundary
+    True
+    >>> Halver().transform([2.0, 4.0])
+    array([1., 2.])
+    """
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)

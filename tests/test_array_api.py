@@ -33,6 +33,7 @@ def _data():
     return make_classification(n_samples=60, n_features=5, random_state=0)
 
 
+@pytest.mark.slow  # about a minute: every estimator in three namespaces
 def test_dispatch_cases_pass_in_a_subprocess_with_scipy_array_api():
     env = {**os.environ, "SCIPY_ARRAY_API": "1",
            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
