@@ -149,7 +149,7 @@ def test_fitted_attributes_stay_numpy(make):
     assert isinstance(pred, np.ndarray)
 
 
-@pytest.mark.parametrize("make", [p for p in ESTIMATORS if p.id != "LogicGateNeuron"])
+@pytest.mark.parametrize("make", ESTIMATORS)
 def test_partial_fit_takes_namespace_arrays(make):
     xp, device = _namespace("array_api_strict", None)
     X, y = _data()
