@@ -25,6 +25,7 @@ from sklearn.utils.validation import (
     check_is_fitted,
 )
 
+from ._array_api import ArrayAPIBoundaryMixin
 from ._memmap import page_releaser
 from ._persistence import PersistenceMixin
 from ._sizes import check_mc_work, check_network_memory
@@ -92,7 +93,8 @@ PREDICT_BATCH_ROWS = 4096
 PREDICT_BATCH_BYTES = 256 * 2**20
 
 
-class BaseNetwork(PersistenceMixin, CallbackSupportMixin, BaseEstimator):
+class BaseNetwork(ArrayAPIBoundaryMixin, PersistenceMixin, CallbackSupportMixin,
+                  BaseEstimator):
     """Shared fit/partial_fit/predict machinery. Not for direct use.
 
     Subclasses set ``self.<param>`` in ``__init__`` and implement

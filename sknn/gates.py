@@ -259,6 +259,8 @@ class LogicGateNeuron(NetworkClassifierMixin, BaseNetwork):
         return self
 
     def _warn_if_not_separated(self, X, y):
+        # stacklevel=4 names the caller's line: warn <- here <- fit <- the array-API
+        # boundary (sknn._array_api) <- the caller
         y = column_or_1d(y)
         accuracy = self.score(X, y)
         if accuracy == 1.0:
@@ -268,20 +270,20 @@ class LogicGateNeuron(NetworkClassifierMixin, BaseNetwork):
         if separable is None:
             warnings.warn(f"Training accuracy reached {accuracy:.2f} < 1, and the linear "
                           "program could not decide whether the data are linearly "
-                          "separable.", ConvergenceWarning, stacklevel=3)
+                          "separable.", ConvergenceWarning, stacklevel=4)
         elif not separable:
             warnings.warn(
                 "The training data are not linearly separable: no hyperplane splits the "
                 "two classes, so a single neuron cannot classify them all. Training "
                 f"accuracy reached {accuracy:.2f}. A network with a hidden layer can (see "
                 "sknn.xor_network and MLPClassifier).", NotLinearlySeparableWarning,
-                stacklevel=3)
+                stacklevel=4)
         else:
             warnings.warn(
                 f"The training data are linearly separable, but after {self.n_iter_} "
                 f"epoch(s) the neuron reached training accuracy {accuracy:.2f}. Increase "
                 "max_iter or learning_rate_init, lower alpha or tol, or scale X.",
-                ConvergenceWarning, stacklevel=3)
+                ConvergenceWarning, stacklevel=4)
 
     # -- fixed weights -----------------------------------------------------------------
     @classmethod

@@ -21,6 +21,7 @@ from sklearn.utils.validation import (
     column_or_1d,
 )
 
+from ._array_api import ArrayAPIBoundaryMixin
 from ._labels import check_label_types
 from ._perceptron_checks import (
     _abs_max,
@@ -39,7 +40,8 @@ from ._validation import validate_data
 
 __all__ = ["ThresholdPerceptron"]
 
-class ThresholdPerceptron(PersistenceMixin, ClassifierMixin, BaseEstimator):
+class ThresholdPerceptron(ArrayAPIBoundaryMixin, PersistenceMixin, ClassifierMixin,
+                          BaseEstimator):
     """Perceptron of threshold logic units, trained by the textbook's per-sample rule.
 
     A stand-in for :class:`sklearn.linear_model.Perceptron` (same parameter names,

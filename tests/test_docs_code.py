@@ -35,7 +35,7 @@ PAGES = sorted(
 SLOW_PAGES = {"index.rst", "quickstart.rst", "user_guide/tuning.rst", "user_guide/cnn.rst",
               "user_guide/mlp.rst", "user_guide/keras_tools.rst", "scaling.rst",
               "coming_from_sklearn.rst", "user_guide/backprop.rst", "faq.rst"}
-EXPECTED_NOT_RUN = 7
+EXPECTED_NOT_RUN = 8
 
 _DIRECTIVE = re.compile(r"^(\s*)\.\. code-block::\s*(\S+)\s*$")
 _NOT_RUN = re.compile(r"^\s*\.\. not-run:\s*(\S.*)$")
