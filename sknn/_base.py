@@ -132,6 +132,11 @@ class BaseNetwork(PersistenceMixin, CallbackSupportMixin, BaseEstimator):
     def _make_loss(self):
         raise NotImplementedError
 
+    def _weigh_samples(self, Y, sample_weight, dtype):
+        """The weights training uses, validation scores and callbacks see: classifiers
+        multiply ``class_weight`` in; None means every sample weighs 1."""
+        return sample_weight
+
     # -- fitting ------------------------------------------------------------------------
     @with_callbacks
     def fit(self, X, y, sample_weight=None):
@@ -161,6 +166,7 @@ class BaseNetwork(PersistenceMixin, CallbackSupportMixin, BaseEstimator):
         if sample_weight is not None:
             with np.errstate(over="ignore"):  # a weight beyond float32 fails the check below
                 sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
+        sample_weight = self._weigh_samples(Y, sample_weight, X.dtype)
         rng = check_random_state(self.random_state)
         self._rng = rng
         if first:

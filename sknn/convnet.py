@@ -7,6 +7,7 @@ import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import NETWORK_PARAMETER_CONSTRAINTS, STOCHASTIC_SOLVERS, BaseNetwork
+from ._class_weight import CLASS_WEIGHT_CONSTRAINT
 from ._classifier import NetworkClassifierMixin
 from ._sizes import positive_ints
 from .nn import initializers
@@ -107,6 +108,10 @@ validation_fraction, beta_1, beta_2, epsilon, n_iter_no_change, max_norm, clipno
         :mod:`sknn.nn.initializers`.
     dtype : {"float32", "float64"}, default="float32"
         Compute precision; float32 halves memory and roughly doubles speed.
+    class_weight : dict, "balanced" or None, default=None
+        Weight of each class's samples, multiplied into ``sample_weight``, as in
+        :class:`~sknn.MLPClassifier` ("balanced" is ``n_samples / (n_classes *
+        bincount(y))``; ``partial_fit`` takes a dict only).
 
     Attributes
     ----------
@@ -168,6 +173,7 @@ validation_fraction, beta_1, beta_2, epsilon, n_iter_no_change, max_norm, clipno
         "dense_layers": ["array-like"],
         "layers": [None, list],
         "dtype": [StrOptions({"float32", "float64"})],
+        "class_weight": CLASS_WEIGHT_CONSTRAINT,
     }
     @property
     def _predict_batch_rows(self):
@@ -184,7 +190,7 @@ validation_fraction, beta_1, beta_2, epsilon, n_iter_no_change, max_norm, clipno
                  warm_start=False, momentum=0.9, nesterovs_momentum=True,
                  early_stopping=False, validation_fraction=0.1, beta_1=0.9, beta_2=0.999,
                  epsilon=1e-8, n_iter_no_change=10, max_norm=None, clipnorm=None,
-                 kernel_initializer="auto", dtype="float32"):
+                 kernel_initializer="auto", dtype="float32", class_weight=None):
         self.input_shape, self.filters, self.kernel_size = input_shape, filters, kernel_size
         self.strides, self.padding, self.pool, self.pool_size = strides, padding, pool, pool_size
         self.batch_norm, self.spatial_dropout = batch_norm, spatial_dropout
@@ -199,6 +205,7 @@ validation_fraction, beta_1, beta_2, epsilon, n_iter_no_change, max_norm, clipno
         self.epsilon, self.n_iter_no_change = epsilon, n_iter_no_change
         self.max_norm, self.clipnorm = max_norm, clipnorm
         self.kernel_initializer, self.dtype = kernel_initializer, dtype
+        self.class_weight = class_weight
 
     # -- input shaping ------------------------------------------------------------------
     def _x_validation(self):
