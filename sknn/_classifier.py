@@ -84,7 +84,7 @@ class NetworkClassifierMixin(ClassifierMixin):
         with np.errstate(over="ignore"):  # beyond float32: refused just below
             weights = weights.astype(dtype)
             total = np.sum(weights, dtype=np.float64)
-        if not np.isfinite(total):
+        if not total <= np.finfo(dtype).max:  # inf, or a sum that overflows in dtype
             raise ValueError(f"class_weight={class_weight!r} times sample_weight gives "
                              f"weights beyond the {np.dtype(dtype)} range (or a sum beyond "
                              "it); use smaller weights (only their ratios matter).")

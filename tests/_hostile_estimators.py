@@ -63,8 +63,10 @@ _MLP = {
     "wide_and_deep": [True, False],
     "max_fun": [1, 2],
 }
+_CLASS_WEIGHTS = [None, "balanced", {0: np.nan}, {0: 1e300}, {0: -1.0}, {"zz": 1.0}, {},
+                  {0: 0.0, 1: 0.0}, "balancedx", [1.0, 2.0]]
 HOSTILE_PARAMS = {
-    "MLPClassifier": _MLP,
+    "MLPClassifier": {**_MLP, "class_weight": _CLASS_WEIGHTS},
     "MLPRegressor": {**_MLP, "loss": ["squared_error", "absolute_error", "huber",
                                       "poisson", "log_loss"]},
     "LogicGateNeuron": {k: _MLP[k] for k in ("solver", "learning_rate_init", "max_iter",
@@ -77,8 +79,7 @@ HOSTILE_PARAMS = {
         "tol": [None, -np.inf, np.inf, np.nan, 1e300], "eta0": [1e-300, 1.0, 1e300],
         "early_stopping": [True, False], "validation_fraction": [1e-9, 0.5, 0.99],
         "n_iter_no_change": [1, 10**9],
-        "class_weight": [None, "balanced", {0: np.nan}, {0: 1e300}, {0: -1.0},
-                         {"zz": 1.0}, {}, {0: 0.0, 1: 0.0}],
+        "class_weight": _CLASS_WEIGHTS,
         "step": ["heaviside", "sign"], "init": ["zeros", "ones", "random"],
         "warm_start": [True, False], "shuffle": [True, False],
     },
@@ -97,6 +98,7 @@ HOSTILE_PARAMS = {
         "dense_layers": [(), (2,), 0, (0,), (10**9,)],
         "layers": [None, [], ["a"]],
         "dtype": ["float32", "float64", "float16"],
+        "class_weight": _CLASS_WEIGHTS,
     },
 }
 

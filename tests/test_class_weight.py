@@ -254,6 +254,28 @@ def test_balanced_refuses_a_class_whose_sample_weights_sum_to_zero():
         mlp(class_weight="balanced").fit(X_IRIS, Y_IRIS, sample_weight=sw)
 
 
+@pytest.mark.parametrize("make", ESTIMATORS)
+def test_a_batch_whose_samples_all_weigh_zero_makes_no_step(make):
+    # Unshuffled batches of 10: the first five hold class 0 only (weight 0). Without
+    # four of them training is the same (no ZeroDivisionError from penalties divided by
+    # a batch weight of 0; no optimizer step on no data).
+    X, y = X_IRIS[:100], Y_IRIS[:100]
+    params = dict(batch_size=10, shuffle=False, alpha=1e-3, n_iter_no_change=100,
+                  class_weight={0: 0.0, 1: 1.0})
+    ours = make(**params).fit(X, y)
+    reference = make(**params).fit(X[40:], y[40:])
+    np.testing.assert_allclose(ours.network_.params, reference.network_.params, rtol=1e-6)
+
+
+def test_a_validation_set_that_weighs_nothing_is_refused_before_training():
+    sw = np.zeros(150)
+    sw[[0, 60, 120]] = 1.0  # of the 15 held-out samples, none of these three
+    model = mlp(early_stopping=True, class_weight={0: 1.0, 1: 2.0})
+    with pytest.raises(ValueError, match="Every sample held out for early stopping weighs 0"):
+        model.fit(X_IRIS, Y_IRIS, sample_weight=sw)
+    assert not hasattr(model, "n_iter_")  # refused before the first epoch
+
+
 @pytest.mark.parametrize("class_weight", ["balanced", {0: 2.0}])
 def test_multilabel_targets_refuse_class_weight(class_weight):
     Y = np.c_[Y_IRIS == 0, Y_IRIS == 2].astype(int)
