@@ -281,7 +281,7 @@ class BaseNetwork(PersistenceMixin, CallbackSupportMixin, BaseEstimator):
         if X_val.shape[0] < 2:
             raise ValueError("The validation set is too small. Increase "
                              "'validation_fraction' or the size of your dataset.")
-        if sw_val is not None and np.sum(sw_val, dtype=np.float64) == 0:  # a weighted mean of nothing
+        if sw_val is not None and np.sum(sw_val, dtype=np.float64) == 0:  # no weighted mean
             raise ValueError(
                 f"Every sample held out for early stopping weighs 0 (sample_weight times "
                 f"class_weight), so the validation score is undefined; give those samples "
