@@ -43,6 +43,18 @@ from .nn.train import (
 
 STOCHASTIC_SOLVERS = ("sgd", "adam", "rmsprop", "adagrad", "adamax", "nadam", "adamw")
 
+
+def store_arguments(est, arguments):
+    """``__init__``'s only job (scikit-learn's contract): keep each argument as given.
+
+    ``arguments`` is ``locals()`` at the top of ``__init__``, so classifiers and regressors,
+    whose parameters differ (``class_weight``, ``loss``), share one body.
+    """
+    for name, value in arguments.items():
+        if name != "self":
+            setattr(est, name, value)
+
+
 def has_partial_fit(est):
     """``available_if`` test: partial_fit is one epoch of the minibatch loop, which
     L-BFGS (a full-batch method) does not have."""
@@ -134,6 +146,11 @@ class BaseNetwork(ArrayAPIBoundaryMixin, PersistenceMixin, CallbackSupportMixin,
     def _make_loss(self):
         raise NotImplementedError
 
+    def _weigh_samples(self, Y, sample_weight, dtype):
+        """The weights training uses, validation scores and callbacks see: classifiers
+        multiply ``class_weight`` in; None means every sample weighs 1."""
+        return sample_weight
+
     # -- fitting ------------------------------------------------------------------------
     @with_callbacks
     def fit(self, X, y, sample_weight=None):
@@ -163,6 +180,7 @@ class BaseNetwork(ArrayAPIBoundaryMixin, PersistenceMixin, CallbackSupportMixin,
         if sample_weight is not None:
             with np.errstate(over="ignore"):  # a weight beyond float32 fails the check below
                 sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
+        sample_weight = self._weigh_samples(Y, sample_weight, X.dtype)
         rng = check_random_state(self.random_state)
         self._rng = rng
         if first:
@@ -295,6 +313,12 @@ class BaseNetwork(ArrayAPIBoundaryMixin, PersistenceMixin, CallbackSupportMixin,
         if X_val.shape[0] < 2:
             raise ValueError("The validation set is too small. Increase "
                              "'validation_fraction' or the size of your dataset.")
+        if sw_val is not None and np.sum(sw_val, dtype=np.float64) == 0:  # no weighted mean
+            raise ValueError(
+                f"Every sample held out for early stopping weighs 0 (sample_weight times "
+                f"class_weight), so the validation score is undefined; give those samples "
+                f"weight, raise validation_fraction={self.validation_fraction!r}, or use "
+                "early_stopping=False.")
         y_val = self._decode_targets(Y_val)
         return X_tr, Y_tr, sw_tr, lambda: self._score(X_val, y_val, sw_val)
 

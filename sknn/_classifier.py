@@ -14,6 +14,7 @@ from sklearn.utils.multiclass import (
 from sklearn.utils.validation import column_or_1d
 
 from ._base import has_partial_fit
+from ._class_weight import class_weights, refuse_balanced_partial_fit
 from ._labels import check_classes, check_label_types
 from ._scoring import checked_score
 from ._validation import validate_data
@@ -61,6 +62,37 @@ class NetworkClassifierMixin(ClassifierMixin):
             raise ValueError(f"`y` has classes not in `self.classes_`. `self.classes_` "
                              f"has {self.classes_}. 'y' has {classes}.")
 
+    def _weigh_samples(self, Y, sample_weight, dtype):
+        """``sample_weight`` times each sample's ``class_weight``, in ``dtype``.
+
+        Multiplied in before the early-stopping split, so validation scores (and
+        callbacks) weigh samples as training does. Y is the encoded target, of shape
+        (n_samples, n_outputs); returns an array of shape (n_samples,) or None.
+        """
+        class_weight = getattr(self, "class_weight", None)  # LogicGateNeuron has none
+        if class_weight is None:
+            return sample_weight
+        if self._label_binarizer.y_type_.startswith("multilabel"):
+            raise ValueError(
+                f"class_weight={class_weight!r} needs single-label y (binary or "
+                "multiclass): a multilabel sample has several labels, so no one class "
+                "weight. Pass sample_weight instead, or class_weight=None.")
+        index = Y.argmax(axis=1) if Y.shape[1] > 1 else Y[:, 0].astype(np.intp)
+        per_class = class_weights(class_weight, self.classes_, self.classes_[index],
+                                  sample_weight, non_negative=True)
+        weights = per_class[index] * (1.0 if sample_weight is None else sample_weight)
+        with np.errstate(over="ignore"):  # beyond float32: refused just below
+            weights = weights.astype(dtype)
+            total = np.sum(weights, dtype=np.float64)
+        if not total <= np.finfo(dtype).max:  # inf, or a sum that overflows in dtype
+            raise ValueError(f"class_weight={class_weight!r} times sample_weight gives "
+                             f"weights beyond the {np.dtype(dtype)} range (or a sum beyond "
+                             "it); use smaller weights (only their ratios matter).")
+        if total == 0:
+            raise ValueError(f"class_weight={class_weight!r} gives every sample of y "
+                             "weight 0; at least one must weigh more than 0.")
+        return weights
+
     def score(self, X, y, sample_weight=None):
         return checked_score(self, super().score, X, y, sample_weight)
 
@@ -97,6 +129,9 @@ class NetworkClassifierMixin(ClassifierMixin):
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
         sample_weight : array-like of shape (n_samples,), default=None
+            Multiplied by ``class_weight`` (a dict here: "balanced" needs all of y,
+            which one batch is not, and is refused as scikit-learn's SGDClassifier
+            refuses it).
         classes : array of shape (n_classes,), default=None
             Every class that will ever appear; required on the first call.
 
@@ -104,6 +139,9 @@ class NetworkClassifierMixin(ClassifierMixin):
         -------
         self : object
         """
+        # Every call (set_params may change it); scikit-learn checks the first only, then
+        # balances each batch by its own counts.
+        refuse_balanced_partial_fit(getattr(self, "class_weight", None))
         if not hasattr(self, "network_"):
             self._validate_params()
             if classes is None:

@@ -173,31 +173,6 @@ class _ConvNetMixin:
         # batches reuses the training scratch buffers instead of allocating larger ones.
         return self.batch_size if isinstance(self.batch_size, Integral) else 64
 
-    def __init__(self, input_shape=None, filters=(32, 64), kernel_size=3, strides=1, *,
-                 padding="same", pool="max", pool_size=2, batch_norm=False,
-                 spatial_dropout=0.0, dense_layers=(128,), dropout=0.0, activation="relu",
-                 layers=None, solver="adam", alpha=0.0001, l1=0.0, batch_size=64,
-                 learning_rate="constant", learning_rate_init=0.001, power_t=0.5,
-                 max_iter=10, shuffle=True, random_state=None, tol=1e-4, verbose=False,
-                 warm_start=False, momentum=0.9, nesterovs_momentum=True,
-                 early_stopping=False, validation_fraction=0.1, beta_1=0.9, beta_2=0.999,
-                 epsilon=1e-8, n_iter_no_change=10, max_norm=None, clipnorm=None,
-                 kernel_initializer="auto", dtype="float32"):
-        self.input_shape, self.filters, self.kernel_size = input_shape, filters, kernel_size
-        self.strides, self.padding, self.pool, self.pool_size = strides, padding, pool, pool_size
-        self.batch_norm, self.spatial_dropout = batch_norm, spatial_dropout
-        self.dense_layers, self.dropout, self.activation = dense_layers, dropout, activation
-        self.layers, self.solver, self.alpha, self.l1 = layers, solver, alpha, l1
-        self.batch_size, self.learning_rate = batch_size, learning_rate
-        self.learning_rate_init, self.power_t, self.max_iter = learning_rate_init, power_t, max_iter
-        self.shuffle, self.random_state, self.tol = shuffle, random_state, tol
-        self.verbose, self.warm_start, self.momentum = verbose, warm_start, momentum
-        self.nesterovs_momentum, self.early_stopping = nesterovs_momentum, early_stopping
-        self.validation_fraction, self.beta_1, self.beta_2 = validation_fraction, beta_1, beta_2
-        self.epsilon, self.n_iter_no_change = epsilon, n_iter_no_change
-        self.max_norm, self.clipnorm = max_norm, clipnorm
-        self.kernel_initializer, self.dtype = kernel_initializer, dtype
-
     # -- input shaping ------------------------------------------------------------------
     def _x_validation(self):
         return {"accept_sparse": False, "allow_nd": True,

@@ -6,7 +6,8 @@ on the shared classifier or regressor output, as the two MLPs are.
 
 from sklearn.utils._param_validation import StrOptions
 
-from ._base import BaseNetwork
+from ._base import BaseNetwork, store_arguments
+from ._class_weight import CLASS_WEIGHT_CONSTRAINT
 from ._classifier import NetworkClassifierMixin
 from ._convnet_base import ATTRS_DOC, NOTES_DOC, PARAMS_DOC, _ConvNetMixin
 from ._regressor import LOSS_DOC, REGRESSION_LOSSES, NetworkRegressorMixin
@@ -22,6 +23,11 @@ class ConvNetClassifier(_ConvNetMixin, NetworkClassifierMixin, BaseNetwork):
     :class:`~sknn.MLPClassifier` with a softmax (or logistic) log-loss output.
 """
         + PARAMS_DOC
+        + """    class_weight : dict, "balanced" or None, default=None
+        Weight of each class's samples, multiplied into ``sample_weight``, as in
+        :class:`~sknn.MLPClassifier` ("balanced" is ``n_samples / (n_classes *
+        bincount(y))``; ``partial_fit`` takes a dict only).
+"""
         + ATTRS_DOC
         + """    classes_ : ndarray of shape (n_classes,)
 """
@@ -41,6 +47,23 @@ class ConvNetClassifier(_ConvNetMixin, NetworkClassifierMixin, BaseNetwork):
     """
     )
 
+
+    _parameter_constraints = {
+        **_ConvNetMixin._parameter_constraints,
+        "class_weight": CLASS_WEIGHT_CONSTRAINT,
+    }
+
+    def __init__(self, input_shape=None, filters=(32, 64), kernel_size=3, strides=1, *,
+                 padding="same", pool="max", pool_size=2, batch_norm=False,
+                 spatial_dropout=0.0, dense_layers=(128,), dropout=0.0, activation="relu",
+                 layers=None, solver="adam", alpha=0.0001, l1=0.0, batch_size=64,
+                 learning_rate="constant", learning_rate_init=0.001, power_t=0.5,
+                 max_iter=10, shuffle=True, random_state=None, tol=1e-4, verbose=False,
+                 warm_start=False, momentum=0.9, nesterovs_momentum=True,
+                 early_stopping=False, validation_fraction=0.1, beta_1=0.9, beta_2=0.999,
+                 epsilon=1e-8, n_iter_no_change=10, max_norm=None, clipnorm=None,
+                 kernel_initializer="auto", dtype="float32", class_weight=None):
+        store_arguments(self, locals())
 
 class ConvNetRegressor(_ConvNetMixin, NetworkRegressorMixin, BaseNetwork):
     __doc__ = (
@@ -88,16 +111,4 @@ class ConvNetRegressor(_ConvNetMixin, NetworkRegressorMixin, BaseNetwork):
                  early_stopping=False, validation_fraction=0.1, beta_1=0.9, beta_2=0.999,
                  epsilon=1e-8, n_iter_no_change=10, max_norm=None, clipnorm=None,
                  kernel_initializer="auto", dtype="float32"):
-        self.loss = loss
-        super().__init__(
-            input_shape, filters, kernel_size, strides, padding=padding, pool=pool,
-            pool_size=pool_size, batch_norm=batch_norm, spatial_dropout=spatial_dropout,
-            dense_layers=dense_layers, dropout=dropout, activation=activation,
-            layers=layers, solver=solver, alpha=alpha, l1=l1, batch_size=batch_size,
-            learning_rate=learning_rate, learning_rate_init=learning_rate_init,
-            power_t=power_t, max_iter=max_iter, shuffle=shuffle, random_state=random_state,
-            tol=tol, verbose=verbose, warm_start=warm_start, momentum=momentum,
-            nesterovs_momentum=nesterovs_momentum, early_stopping=early_stopping,
-            validation_fraction=validation_fraction, beta_1=beta_1, beta_2=beta_2,
-            epsilon=epsilon, n_iter_no_change=n_iter_no_change, max_norm=max_norm,
-            clipnorm=clipnorm, kernel_initializer=kernel_initializer, dtype=dtype)
+        store_arguments(self, locals())

@@ -6,7 +6,8 @@ import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ._base import NETWORK_PARAMETER_CONSTRAINTS, BaseNetwork
+from ._base import NETWORK_PARAMETER_CONSTRAINTS, BaseNetwork, store_arguments
+from ._class_weight import CLASS_WEIGHT_CONSTRAINT
 from ._classifier import NetworkClassifierMixin
 from ._labels import check_classes
 from ._regressor import LOSS_DOC, REGRESSION_LOSSES, NetworkRegressorMixin
@@ -87,6 +88,16 @@ default="constant"
         Rescale the whole gradient when its global L2 norm exceeds this.
     wide_and_deep : bool, default=False
         Concatenate the input to the last hidden layer before the output layer.
+"""
+
+_CLASS_WEIGHT_DOC = """    class_weight : dict, "balanced" or None, default=None
+        Weight of each class's samples, multiplied into ``sample_weight`` (scikit-learn's
+        meaning): a dict maps labels to weights (missing labels weigh 1); "balanced" is
+        ``n_samples / (n_classes * bincount(y))``, counting each sample by its
+        ``sample_weight`` (as :class:`~sklearn.linear_model.LogisticRegression`), so
+        integer sample weights balance like repeated samples. The early-stopping
+        validation score is weighted the same way. ``partial_fit`` takes a dict only
+        ("balanced" needs all of y); multilabel targets take None.
 """
 
 _ATTRS_DOC = """
@@ -233,6 +244,7 @@ class MLPClassifier(_MLPMixin, NetworkClassifierMixin, BaseNetwork):
     "sgd"/"adam" follow the same arithmetic from the same initial weights.
     """
         + _PARAMS_DOC
+        + _CLASS_WEIGHT_DOC
         + _ATTRS_DOC
         + """
     classes_ : ndarray of shape (n_classes,)
@@ -246,8 +258,29 @@ class MLPClassifier(_MLPMixin, NetworkClassifierMixin, BaseNetwork):
     >>> clf = MLPClassifier(hidden_layer_sizes=(16,), max_iter=300, random_state=0)
     >>> clf.fit(X, y).score(X, y) > 0.9
     True
+
+    ``class_weight="balanced"`` raises the held-out recall of a class with 5% of the
+    samples (early stopping then also weighs the validation score):
+
+    >>> from sklearn.datasets import make_classification
+    >>> from sklearn.metrics import recall_score
+    >>> from sklearn.model_selection import train_test_split
+    >>> X, y = make_classification(n_samples=2000, weights=[0.95, 0.05], random_state=2)
+    >>> X_train, X_test, y_train, y_test = train_test_split(X, y, stratify=y,
+    ...                                                     random_state=0)
+    >>> def minority_recall(class_weight):
+    ...     clf = MLPClassifier((16,), early_stopping=True, class_weight=class_weight,
+    ...                         random_state=0).fit(X_train, y_train)
+    ...     return recall_score(y_test, clf.predict(X_test))
+    >>> minority_recall(None) < 0.5 < minority_recall("balanced")
+    True
     """
     )
+
+    _parameter_constraints = {
+        **_MLPMixin._parameter_constraints,
+        "class_weight": CLASS_WEIGHT_CONSTRAINT,
+    }
 
     def __init__(self, hidden_layer_sizes=(100,), activation="relu", *, solver="adam",
                  alpha=0.0001, batch_size="auto", learning_rate="constant",
@@ -257,18 +290,8 @@ class MLPClassifier(_MLPMixin, NetworkClassifierMixin, BaseNetwork):
                  validation_fraction=0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-8,
                  n_iter_no_change=10, max_fun=15000, dropout=0.0, l1=0.0, max_norm=None,
                  batch_norm=False, kernel_initializer="sklearn", clipnorm=None,
-                 wide_and_deep=False):
-        self.hidden_layer_sizes, self.activation, self.solver = hidden_layer_sizes, activation, solver
-        self.alpha, self.batch_size, self.learning_rate = alpha, batch_size, learning_rate
-        self.learning_rate_init, self.power_t, self.max_iter = learning_rate_init, power_t, max_iter
-        self.shuffle, self.random_state, self.tol = shuffle, random_state, tol
-        self.verbose, self.warm_start, self.momentum = verbose, warm_start, momentum
-        self.nesterovs_momentum, self.early_stopping = nesterovs_momentum, early_stopping
-        self.validation_fraction, self.beta_1, self.beta_2 = validation_fraction, beta_1, beta_2
-        self.epsilon, self.n_iter_no_change, self.max_fun = epsilon, n_iter_no_change, max_fun
-        self.dropout, self.l1, self.max_norm, self.batch_norm = dropout, l1, max_norm, batch_norm
-        self.kernel_initializer, self.clipnorm = kernel_initializer, clipnorm
-        self.wide_and_deep = wide_and_deep
+                 wide_and_deep=False, class_weight=None):
+        store_arguments(self, locals())
 
     @classmethod
     def from_weights(cls, coefs, intercepts, classes, **params):
@@ -332,18 +355,7 @@ class MLPRegressor(_MLPMixin, NetworkRegressorMixin, BaseNetwork):
                  n_iter_no_change=10, max_fun=15000, dropout=0.0, l1=0.0, max_norm=None,
                  batch_norm=False, kernel_initializer="sklearn", clipnorm=None,
                  wide_and_deep=False):
-        self.loss = loss
-        MLPClassifier.__init__(
-            self, hidden_layer_sizes, activation, solver=solver, alpha=alpha,
-            batch_size=batch_size, learning_rate=learning_rate,
-            learning_rate_init=learning_rate_init, power_t=power_t, max_iter=max_iter,
-            shuffle=shuffle, random_state=random_state, tol=tol, verbose=verbose,
-            warm_start=warm_start, momentum=momentum, nesterovs_momentum=nesterovs_momentum,
-            early_stopping=early_stopping, validation_fraction=validation_fraction,
-            beta_1=beta_1, beta_2=beta_2, epsilon=epsilon, n_iter_no_change=n_iter_no_change,
-            max_fun=max_fun, dropout=dropout, l1=l1, max_norm=max_norm,
-            batch_norm=batch_norm, kernel_initializer=kernel_initializer,
-            clipnorm=clipnorm, wide_and_deep=wide_and_deep)
+        store_arguments(self, locals())
 
     @classmethod
     def from_weights(cls, coefs, intercepts, **params):

@@ -13,7 +13,7 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.model_selection import train_test_split
-from sklearn.utils import check_random_state, compute_class_weight
+from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import (
     _check_sample_weight,
@@ -22,6 +22,7 @@ from sklearn.utils.validation import (
 )
 
 from ._array_api import ArrayAPIBoundaryMixin
+from ._class_weight import CLASS_WEIGHT_CONSTRAINT, class_weights, refuse_balanced_partial_fit
 from ._labels import check_label_types
 from ._perceptron_checks import (
     _abs_max,
@@ -146,7 +147,7 @@ class ThresholdPerceptron(ArrayAPIBoundaryMixin, PersistenceMixin, ClassifierMix
         "early_stopping": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
-        "class_weight": [StrOptions({"balanced"}), dict, None],
+        "class_weight": CLASS_WEIGHT_CONSTRAINT,
         "warm_start": ["boolean"],
         "step": [StrOptions({"heaviside", "sign"})],
         "init": [StrOptions({"zeros", "ones", "random"})],
@@ -256,11 +257,7 @@ class ThresholdPerceptron(ArrayAPIBoundaryMixin, PersistenceMixin, ClassifierMix
                 raise ValueError("classes must be passed on the first call to partial_fit")
             if self.early_stopping:  # scikit-learn's sentence
                 raise ValueError("early_stopping should be False with partial_fit")
-        if self.class_weight == "balanced":
-            raise ValueError(
-                "class_weight='balanced' needs all of y at once; use fit, or pass "
-                "class_weight as a dict of {class: weight} for partial_fit."
-            )
+        refuse_balanced_partial_fit(self.class_weight)
         X, P, C, sw = self._prepare(X, y, sample_weight, reset=first, classes=classes)
         rng = check_random_state(self.random_state)
         if first:
@@ -359,9 +356,8 @@ class ThresholdPerceptron(ArrayAPIBoundaryMixin, PersistenceMixin, ClassifierMix
         if self.class_weight is not None:
             if self._indicator:
                 raise ValueError("class_weight needs 1-D class labels y, not an indicator matrix")
-            cw = compute_class_weight(self.class_weight, classes=self.classes_, y=y)
-            if not np.isfinite(cw).all():
-                raise ValueError(f"class_weight must hold finite numbers; got {self.class_weight!r}")
+            # scikit-learn's Perceptron counts classes without sample_weight for "balanced"
+            cw = class_weights(self.class_weight, self.classes_, y)
             # one-vs-rest: a unit weights its positive samples by its class's weight
             C *= cw[np.searchsorted(self.classes_, y)][:, None] if P.shape[1] == 1 else (
                 np.where(P, cw, 1.0)

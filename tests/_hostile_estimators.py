@@ -82,8 +82,10 @@ _CONVNET = {
     "dtype": ["float32", "float64", "float16"],
 }
 _REGRESSION_LOSSES = ["squared_error", "absolute_error", "huber", "poisson", "log_loss"]
+_CLASS_WEIGHTS = [None, "balanced", {0: np.nan}, {0: 1e300}, {0: -1.0}, {"zz": 1.0}, {},
+                  {0: 0.0, 1: 0.0}, "balancedx", [1.0, 2.0]]
 HOSTILE_PARAMS = {
-    "MLPClassifier": _MLP,
+    "MLPClassifier": {**_MLP, "class_weight": _CLASS_WEIGHTS},
     "MLPRegressor": {**_MLP, "loss": _REGRESSION_LOSSES},
     "LogicGateNeuron": {k: _MLP[k] for k in ("solver", "learning_rate_init", "max_iter",
                                              "tol", "n_iter_no_change", "alpha",
@@ -95,12 +97,11 @@ HOSTILE_PARAMS = {
         "tol": [None, -np.inf, np.inf, np.nan, 1e300], "eta0": [1e-300, 1.0, 1e300],
         "early_stopping": [True, False], "validation_fraction": [1e-9, 0.5, 0.99],
         "n_iter_no_change": [1, 10**9],
-        "class_weight": [None, "balanced", {0: np.nan}, {0: 1e300}, {0: -1.0},
-                         {"zz": 1.0}, {}, {0: 0.0, 1: 0.0}],
+        "class_weight": _CLASS_WEIGHTS,
         "step": ["heaviside", "sign"], "init": ["zeros", "ones", "random"],
         "warm_start": [True, False], "shuffle": [True, False],
     },
-    "ConvNetClassifier": _CONVNET,
+    "ConvNetClassifier": {**_CONVNET, "class_weight": _CLASS_WEIGHTS},
     "ConvNetRegressor": {**_CONVNET, "loss": _REGRESSION_LOSSES},
 }
 

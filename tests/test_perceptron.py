@@ -286,7 +286,7 @@ def test_bad_later_input_raises_clear_errors():
         ThresholdPerceptron().fit([[0.0], [1.0]], [0, 1], coef_init=np.zeros((2, 2)))
     with pytest.raises(ValueError, match="classes must be passed"):
         ThresholdPerceptron().partial_fit([[0.0], [1.0]], [0, 1])
-    with pytest.raises(ValueError, match="'balanced' needs all of y"):
+    with pytest.raises(ValueError, match="class_weight 'balanced' is not supported for partial_fit"):
         ThresholdPerceptron(class_weight="balanced").partial_fit([[0.0], [1.0]], [0, 1], classes=[0, 1])
 
 

@@ -180,6 +180,11 @@ def _run_epoch(net, loss, optimizer, X, Y, sample_weight, sample_idx, batch_size
 
 def _step(net, loss, optimizer, Xb, Yb, swb, config, scratch, d_buf):
     """Forward, backward and one optimizer step on a batch; returns its loss."""
+    if swb is not None and float(swb.sum()) == 0:
+        # No sample of the batch counts (e.g. class_weight 0 for its classes): the loss
+        # defines its value and gradient as 0, and a penalty per zero samples has no
+        # meaning, so the batch makes no step.
+        return 0.0
     value, n_eff = _loss_and_backprop(net, loss, Xb, Yb, swb, config, d_buf)
     if not math.isfinite(value):  # raised before the step: the weights stay finite
         raise TrainingDiverged(
