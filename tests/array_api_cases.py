@@ -31,6 +31,7 @@ from sklearn.utils.estimator_checks import check_array_api_input, check_array_ap
 import sknn
 from sknn import (
     ConvNetClassifier,
+    ConvNetRegressor,
     LogicGateNeuron,
     MLPClassifier,
     MLPRegressor,
@@ -52,6 +53,8 @@ CASES = {
                                        random_state=0),
     ConvNetClassifier: lambda: ConvNetClassifier(filters=(4,), dense_layers=(8,), max_iter=3, batch_size=32,
                                                  random_state=0),
+    ConvNetRegressor: lambda: ConvNetRegressor(filters=(4,), dense_layers=(8,), max_iter=3,
+                                               batch_size=32, dropout=0.1, random_state=0),
     LogicGateNeuron: lambda: LogicGateNeuron(),
     ThresholdPerceptron: lambda: ThresholdPerceptron(random_state=0),
 }
