@@ -9,6 +9,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from ._base import NETWORK_PARAMETER_CONSTRAINTS, STOCHASTIC_SOLVERS, BaseNetwork
 from ._classifier import NetworkClassifierMixin
 from ._sizes import positive_ints
+from ._transform import HiddenRepresentationMixin
 from .nn import initializers
 from .nn.layers import (
     Activation,
@@ -50,7 +51,7 @@ def _per_layer(value, n_layers, name):
                      f"layers; give an int, a pair, or one per layer (got {value!r})")
 
 
-class ConvNetClassifier(NetworkClassifierMixin, BaseNetwork):
+class ConvNetClassifier(HiddenRepresentationMixin, NetworkClassifierMixin, BaseNetwork):
     """Convolutional neural network classifier (scikit-learn compatible).
 
     The network is ``[Conv2D -> (BatchNormalization) -> activation -> pool ->
