@@ -109,6 +109,16 @@ class HiddenRepresentationMixin(ClassNamePrefixFeaturesOutMixin, TransformerMixi
         Returns
         -------
         feature_names_out : ndarray of str objects of shape (n_units,)
+
+        Examples
+        --------
+        >>> from sklearn.datasets import load_diabetes
+        >>> from sknn import MLPRegressor
+        >>> X, y = load_diabetes(return_X_y=True)
+        >>> reg = MLPRegressor(hidden_layer_sizes=(8, 2), solver="lbfgs",
+        ...                    random_state=0).fit(X, y)
+        >>> reg.get_feature_names_out()
+        array(['mlpregressor0', 'mlpregressor1'], dtype=object)
         """
         return super().get_feature_names_out(input_features)
 
@@ -123,8 +133,9 @@ class HiddenRepresentationMixin(ClassNamePrefixFeaturesOutMixin, TransformerMixi
         path, stops = representation_path(self.network_)
         name, n = type(self).__name__, len(stops)
         if not n:
-            raise ValueError(f"{name} has no hidden layer to transform X into: its input "
-                             "goes straight to the output layer.")
+            sizes = getattr(self, "hidden_layer_sizes", None)
+            raise ValueError(f"{name} has no hidden layer to transform X into: its input goes "
+                             f"straight to the output layer (hidden_layer_sizes={sizes!r}).")
         if isinstance(layer, bool) or not isinstance(layer, Integral):
             raise TypeError(f"layer must be an int indexing the hidden layers, got {layer!r}")
         if not -n <= layer < n:

@@ -153,6 +153,8 @@ validation_fraction, beta_1, beta_2, epsilon, n_iter_no_change, max_norm, clipno
     True
     >>> clf.predict_proba(X[:2] / 16).shape
     (2, 10)
+    >>> clf.transform(X[:2] / 16).shape  # the dense hidden layer, as features
+    (2, 32)
     """
 
     _parameter_constraints = {
