@@ -13,10 +13,11 @@ import joblib
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from sklearn import config_context
 from sklearn.base import clone
 from sklearn.datasets import load_diabetes, load_digits, load_iris
 from sklearn.decomposition import PCA
-from sklearn.exceptions import ConvergenceWarning, NotFittedError
+from sklearn.exceptions import NotFittedError
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.model_selection import GridSearchCV, train_test_split
@@ -40,11 +41,7 @@ X_IRIS, Y_IRIS = load_iris(return_X_y=True)
 X_IRIS = StandardScaler().fit_transform(X_IRIS)
 
 
-@pytest.fixture(autouse=True)
-def _quiet():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        yield
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
 
 def relu(Z):
@@ -289,6 +286,16 @@ def test_frozen_extractor_is_not_refitted(digits):
     np.testing.assert_array_equal(extractor[-1].network_.params, weights)
     np.testing.assert_array_equal(pipe.predict(X_test),
                                   pipe[-1].predict(extractor.transform(X_test)))
+
+
+def test_metadata_routing_passes_layer_through_a_pipeline():
+    with config_context(enable_metadata_routing=True):
+        mlp = MLPClassifier((6, 3), max_iter=20, random_state=0)
+        pipe = make_pipeline(StandardScaler(), mlp.set_transform_request(layer=True))
+        pipe.fit(X_IRIS, Y_IRIS)
+        routed = pipe.transform(X_IRIS, layer=0)
+    assert routed.shape == (150, 6)
+    np.testing.assert_array_equal(routed, mlp.transform(pipe[0].transform(X_IRIS), layer=0))
 
 
 def test_regressor_features_in_a_grid_search():
