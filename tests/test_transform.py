@@ -257,28 +257,26 @@ def test_unfitted_and_cloned_estimators_are_not_fitted(est):
 
 
 # -- in scikit-learn ---------------------------------------------------------------
-@pytest.fixture(scope="module")
-def digits():
-    X, y = load_digits(return_X_y=True)
-    return train_test_split(X, y, test_size=0.25, random_state=0, stratify=y)
+DIGITS = load_digits(return_X_y=True)
 
 
-def test_mlp_in_the_middle_of_a_pipeline(digits):
-    X_train, X_test, y_train, y_test = digits
-    pipe = make_pipeline(StandardScaler(), MLPClassifier((64,), random_state=0),
+def test_mlp_in_the_middle_of_a_pipeline():
+    X_train, X_test, y_train, y_test = train_test_split(*DIGITS, random_state=0)
+    pipe = make_pipeline(StandardScaler(), MLPClassifier((32,), max_iter=60, random_state=0),
                          LogisticRegression(max_iter=1000)).fit(X_train, y_train)
     scaler, mlp, logreg = pipe.steps[0][1], pipe.steps[1][1], pipe.steps[2][1]
     features = mlp.transform(scaler.transform(X_test))
     np.testing.assert_array_equal(pipe.predict(X_test), logreg.predict(features))
-    assert logreg.n_features_in_ == 64
-    assert pipe.score(X_test, y_test) >= 0.96  # measured 0.973
-    assert list(pipe[:-1].get_feature_names_out()) == [f"mlpclassifier{i}" for i in range(64)]
+    assert logreg.n_features_in_ == 32
+    assert pipe.score(X_test, y_test) >= 0.95  # measured 0.962
+    assert list(pipe[:-1].get_feature_names_out()) == [f"mlpclassifier{i}" for i in range(32)]
 
 
-def test_frozen_extractor_is_not_refitted(digits):
-    X_train, X_test, y_train, y_test = digits
+def test_frozen_extractor_is_not_refitted():
+    X_train, X_test, y_train, y_test = train_test_split(*DIGITS, random_state=0)
     X_a, X_b, y_a, y_b = train_test_split(X_train, y_train, test_size=0.5, random_state=0)
-    extractor = make_pipeline(StandardScaler(), MLPClassifier((32,), random_state=0))
+    extractor = make_pipeline(StandardScaler(), MLPClassifier((32,), max_iter=60,
+                                                              random_state=0))
     extractor.fit(X_a, y_a)
     weights = extractor[-1].network_.params.copy()
     pipe = make_pipeline(FrozenEstimator(extractor), LogisticRegression(max_iter=1000))
