@@ -2,7 +2,8 @@
 
 1. API pages: leave out scikit-learn's generated ``set_*_request`` methods and
    properties that only say a method is not available; link the labels of
-   scikit-learn's user guide that inherited docstrings (``score``) refer to.
+   scikit-learn's user guide that inherited docstrings (``score``, ``set_output``)
+   refer to.
 2. The gallery: stage ``examples/`` for sphinx-gallery, giving a title to a script
    whose docstring's first line has none (:func:`stage_examples`).
 
@@ -26,10 +27,14 @@ def _skip_member(app, what, name, obj, skip, options):
 
 
 #: Labels of scikit-learn's user guide that its docstrings inherited by sknn's
-#: estimators (``score``) refer to, and where they are on scikit-learn's site.
+#: estimators (``score``, ``set_output``) refer to, and where they are on scikit-learn's site.
 SKLEARN_LABELS = {
     "accuracy_score": "modules/model_evaluation.html#accuracy-score",
     "r2_score": "modules/model_evaluation.html#r2-score",
+    # set_output, inherited by the estimators that have transform
+    "df_output_transform": "modules/df_output_transform.html",
+    "sphx_glr_auto_examples_miscellaneous_plot_set_output.py":
+        "auto_examples/miscellaneous/plot_set_output.html",
 }
 
 

@@ -419,8 +419,17 @@ class BaseNetwork(ArrayAPIBoundaryMixin, PersistenceMixin, CallbackSupportMixin,
         network fitted in float32) is reported as a ValueError naming X, never returned as
         NaN or inf; the validation scorer passes ``check_finite=False`` to score it instead.
         """
+        def forward(Xb):
+            return self.network_.forward(Xb, training=False)
+
+        return self._batched(X, forward, self.n_outputs_, step, check_finite)
+
+    def _batched(self, X, forward, width, step=None, check_finite=True):
+        """``forward(X_batch)`` (inference mode, values of shape (batch, width)) over the
+        rows of network-shaped X, ``step`` at a time, into one array of the network's
+        dtype; overflow is checked as described in :meth:`_logits`."""
         n = X.shape[0]
-        out = np.empty((n, self.n_outputs_), dtype=self.network_.params.dtype)
+        out = np.empty((n, width), dtype=self.network_.params.dtype)
         step = self._predict_rows() if step is None else step
         release = page_releaser(X)  # a read-only memmap's pages leave RSS once read
         for start in range(0, n, step):
@@ -430,7 +439,7 @@ class BaseNetwork(ArrayAPIBoundaryMixin, PersistenceMixin, CallbackSupportMixin,
             with np.errstate(over="ignore", invalid="ignore"):  # checked just below
                 # e.g. float64 X for a network fitted in float32
                 Xn = Xb.astype(out.dtype) if Xb.dtype != out.dtype else Xb
-                out[rows] = self.network_.forward(Xn, training=False)
+                out[rows] = forward(Xn)
             if check_finite and not np.all(np.isfinite(out[rows])):
                 raise ValueError(
                     f"X is too large for this network: its outputs overflowed to NaN or "

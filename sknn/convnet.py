@@ -11,9 +11,11 @@ from ._class_weight import CLASS_WEIGHT_CONSTRAINT
 from ._classifier import NetworkClassifierMixin
 from ._convnet_base import ATTRS_DOC, NOTES_DOC, PARAMS_DOC, _ConvNetMixin
 from ._regressor import LOSS_DOC, REGRESSION_LOSSES, NetworkRegressorMixin
+from ._transform import HiddenRepresentationMixin
 
 
-class ConvNetClassifier(_ConvNetMixin, NetworkClassifierMixin, BaseNetwork):
+class ConvNetClassifier(HiddenRepresentationMixin, _ConvNetMixin, NetworkClassifierMixin,
+                        BaseNetwork):
     __doc__ = (
         """Convolutional neural network classifier (scikit-learn compatible).
 
@@ -44,6 +46,10 @@ class ConvNetClassifier(_ConvNetMixin, NetworkClassifierMixin, BaseNetwork):
     True
     >>> clf.predict_proba(X[:2] / 16).shape
     (2, 10)
+    >>> clf.transform(X[:2] / 16).shape  # the dense hidden layer, as features
+    (2, 32)
+    >>> clf.transform(X[:2] / 16).shape  # the dense hidden layer, as features
+    (2, 32)
     """
     )
 
@@ -65,7 +71,8 @@ class ConvNetClassifier(_ConvNetMixin, NetworkClassifierMixin, BaseNetwork):
                  kernel_initializer="auto", dtype="float32", class_weight=None):
         store_arguments(self, locals())
 
-class ConvNetRegressor(_ConvNetMixin, NetworkRegressorMixin, BaseNetwork):
+class ConvNetRegressor(HiddenRepresentationMixin, _ConvNetMixin, NetworkRegressorMixin,
+                       BaseNetwork):
     __doc__ = (
         """Convolutional neural network regressor (scikit-learn compatible).
 
@@ -93,6 +100,8 @@ class ConvNetRegressor(_ConvNetMixin, NetworkRegressorMixin, BaseNetwork):
     True
     >>> reg.predict(X[:2]).shape
     (2,)
+    >>> reg.transform(X[:2]).shape  # the dense hidden layer, as features
+    (2, 32)
     """
     )
 

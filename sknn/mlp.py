@@ -12,6 +12,7 @@ from ._classifier import NetworkClassifierMixin
 from ._labels import check_classes
 from ._regressor import LOSS_DOC, REGRESSION_LOSSES, NetworkRegressorMixin
 from ._sizes import positive_ints
+from ._transform import HiddenRepresentationMixin
 from ._weights import check_layer_weights
 from .nn import initializers
 from .nn.layers import Activation, BatchNormalization, Dense, Dropout, SkipConcat
@@ -234,7 +235,7 @@ class _MLPMixin:
         return est
 
 
-class MLPClassifier(_MLPMixin, NetworkClassifierMixin, BaseNetwork):
+class MLPClassifier(_MLPMixin, HiddenRepresentationMixin, NetworkClassifierMixin, BaseNetwork):
     __doc__ = (
         """Multilayer perceptron classifier: scikit-learn's, plus dropout, batch norm,
     more optimizers, activations and initializers, wide & deep, Monte Carlo dropout.
@@ -317,7 +318,7 @@ class MLPClassifier(_MLPMixin, NetworkClassifierMixin, BaseNetwork):
         return cls._from_weights(coefs, intercepts, params, set_targets)
 
 
-class MLPRegressor(_MLPMixin, NetworkRegressorMixin, BaseNetwork):
+class MLPRegressor(_MLPMixin, HiddenRepresentationMixin, NetworkRegressorMixin, BaseNetwork):
     __doc__ = (
         """Multilayer perceptron regressor: scikit-learn's, plus dropout, batch norm,
     more optimizers, losses, activations and initializers, wide & deep, and Monte

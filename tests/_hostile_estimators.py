@@ -158,6 +158,9 @@ def check_output(est, method, result, n):
     if method == "predict":
         assert_finite_float(result, (n,) if k is None else (n, k), "predict")
         return
+    if method == "transform":  # the default (last) hidden layer
+        assert_finite_float(result, (n, len(est.get_feature_names_out())), "transform")
+        return
     if method == "predict_proba":
         assert_finite_float(result, (n, max(len(est.classes_), 2)), "predict_proba")
         assert ((result >= 0) & (result <= 1)).all(), "probabilities outside [0, 1]"

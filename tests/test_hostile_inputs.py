@@ -34,7 +34,7 @@ from _hostile_estimators import (
     make,
     public_estimators,
 )
-from _hostile_rule import MEMORY_BUDGET, REFUSED, memory_limit, run
+from _hostile_rule import MEMORY_BUDGET, REFUSED, assert_finite_float, memory_limit, run
 from _hostile_strategies import dense_arrays, hostile_sample_weight, hostile_X, hostile_y
 
 ESTIMATORS = public_estimators()
@@ -77,7 +77,8 @@ def clean_y(name, n):
 
 
 def _methods(est):
-    return [m for m in ("predict", "predict_proba", "decision_function") if hasattr(est, m)]
+    return [m for m in ("predict", "predict_proba", "decision_function", "transform")
+            if hasattr(est, m)]
 
 
 def check_calls_after_fit(est, X, y, n):
@@ -226,6 +227,21 @@ def test_predict_hostile_X(name, data):
     if out is not REFUSED:
         check_output(est, method, out, n)
     assert fitted_parameters(est).tobytes() == before.tobytes(), "prediction changed the model"
+
+
+LAYERS = [0, -1, 1, -2, 5, -6, 2**63, np.int64(0), 0.0, "0", True, None, np.nan, [0]]
+
+
+@pytest.mark.parametrize("name", [n for n in ESTIMATORS if hasattr(make(n), "transform")])
+@HOSTILE
+@given(data=st.data())
+def test_transform_layer_hostile(name, data):
+    est, X = fitted(name), clean_X(4)
+    layer = data.draw(st.sampled_from(LAYERS), label="layer")
+    out = run(lambda: est.transform(X, layer=layer), names=("layer",))
+    if out is not REFUSED:  # a 2-D array of the 4 rows, whatever the layer's width
+        assert np.ndim(out) == 2, f"transform gave shape {np.shape(out)}"
+        assert_finite_float(out, (4, np.shape(out)[1]), "transform")
 
 
 MC_SAMPLES = [None, 0, -1, 1, 3, 2.5, "3", True, np.int64(2), np.nan, 10**9, 2**63]
