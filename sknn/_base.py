@@ -203,8 +203,6 @@ class BaseNetwork(PersistenceMixin, CallbackSupportMixin, BaseEstimator):
         self.network_ = Sequential(layers)
         self.network_.build(input_shape, rng, dtype)
         self._state = TrainState()
-        if self.early_stopping and self.solver != "lbfgs":
-            self._state.use_validation()
         self.__dict__.pop("_optimizer", None)
 
     def _fit_lbfgs(self, X, Y, sample_weight):
@@ -226,6 +224,7 @@ class BaseNetwork(PersistenceMixin, CallbackSupportMixin, BaseEstimator):
             self._schedule = schedules.get(self.learning_rate, power_t=self.power_t,
                                            n_epochs=self.max_iter)
         X_train, Y_train, sw_train, held_out = self._split_validation(X, Y, sample_weight)
+        self._state.use_validation(held_out is not None)
         config = self._train_config(X_train.shape[0], incremental)
         validate = None if held_out is None else self._validator(*held_out, config)
         # Callbacks score on the targets as the user gave them, not their encoding.

@@ -212,6 +212,35 @@ def test_warm_start_extends_it_with_the_scores_as_sklearn():
     np.testing.assert_allclose(ours.validation_scores_, sk.validation_scores_, rtol=1e-6)
 
 
+def test_partial_fit_after_an_early_stopping_fit_drops_the_record():
+    # scikit-learn raises a TypeError from inside its loop here.
+    sk = SkRegressor(hidden_layer_sizes=(5,), early_stopping=True, max_iter=4, random_state=0)
+    sk.fit(X_DIA, Y_DIA).set_params(early_stopping=False)
+    with pytest.raises(TypeError):
+        sk.partial_fit(X_DIA, Y_DIA)
+    ours = MLPRegressor(hidden_layer_sizes=(5,), early_stopping=True, max_iter=4, random_state=0)
+    ours.fit(X_DIA, Y_DIA).set_params(early_stopping=False)
+    ours.partial_fit(X_DIA, Y_DIA)
+    assert ours.validation_loss_curve_ is None and ours.validation_scores_ is None
+    assert ours.best_validation_score_ is None and len(ours.loss_curve_) == 5
+    assert ours.best_loss_ == ours.loss_curve_[-1]  # the training loss rule again
+
+
+def test_switching_early_stopping_on_in_a_warm_start_records_from_then_on():
+    est = early(early_stopping=False, warm_start=True, max_iter=5, n_iter_no_change=np.inf)
+    est.fit(X_IRIS, Y_IRIS)
+    assert est.validation_loss_curve_ is None
+    est.set_params(early_stopping=True, max_iter=12)
+    held, networks = fit_recording(est, X_IRIS, Y_IRIS)
+    assert len(est.validation_loss_curve_) == len(est.validation_scores_) == 12
+    assert len(est.loss_curve_) == 17
+    best = int(np.argmax(est.validation_scores_))
+    assert best < 11  # the weights kept are not simply the last ones
+    np.testing.assert_array_equal(est.network_.params, networks[best].params)
+    full, _ = replayed(est, held, networks, classifier_loss)
+    np.testing.assert_allclose(est.validation_loss_curve_, full, rtol=1e-9)
+
+
 # -- divergence -----------------------------------------------------------------------------
 def test_a_diverging_fit_records_non_finite_losses_without_runtime_warnings():
     params = dict(hidden_layer_sizes=100, activation="identity", solver="sgd",

@@ -60,9 +60,18 @@ class TrainState:
     best_validation_score: float | None = None
     best_params: np.ndarray | None = None
 
-    def use_validation(self):
-        """Monitor a validation score instead of the training loss (scikit-learn's
-        ``early_stopping=True`` convention for the fitted attributes)."""
+    def use_validation(self, on=True):
+        """Monitor a validation score (``on``) or the training loss, as
+        ``early_stopping`` asks for this call, following scikit-learn's convention for
+        the fitted attributes. ``early_stopping`` may change between warm-started fits
+        and ``partial_fit`` calls: switched on, the validation record continues (or
+        starts); switched off, it is dropped and the training loss rule resumes."""
+        if not on:
+            if self.validation_scores is not None:
+                self.validation_scores = self.validation_loss_curve = None
+                self.best_validation_score = self.best_params = None
+                self.best_loss = np.inf
+            return
         self.validation_scores = [] if self.validation_scores is None else self.validation_scores
         if self.validation_loss_curve is None:
             self.validation_loss_curve = []
