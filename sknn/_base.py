@@ -37,6 +37,7 @@ from .nn.train import (
     TrainConfig,
     TrainingDiverged,
     TrainState,
+    held_out_loss,
     train,
     train_lbfgs,
 )
@@ -111,7 +112,7 @@ class BaseNetwork(ArrayAPIBoundaryMixin, PersistenceMixin, CallbackSupportMixin,
 
     Subclasses set ``self.<param>`` in ``__init__`` and implement
     :meth:`_build_layers`, :meth:`_validate_input`, :meth:`_make_loss` and
-    :meth:`_score`.
+    :meth:`_score` (the validation score from output-layer values).
     """
 
     # -- subclass hooks ---------------------------------------------------------------
@@ -240,8 +241,6 @@ class BaseNetwork(ArrayAPIBoundaryMixin, PersistenceMixin, CallbackSupportMixin,
         self.network_ = Sequential(layers)
         self.network_.build(input_shape, rng, dtype)
         self._state = TrainState()
-        if self.early_stopping and self.solver != "lbfgs":
-            self._state.use_validation()
         self.__dict__.pop("_optimizer", None)
 
     def _fit_lbfgs(self, X, Y, sample_weight):
@@ -262,11 +261,13 @@ class BaseNetwork(ArrayAPIBoundaryMixin, PersistenceMixin, CallbackSupportMixin,
             self._optimizer = self._make_optimizer()
             self._schedule = schedules.get(self.learning_rate, power_t=self.power_t,
                                            n_epochs=self.max_iter)
-        X_train, Y_train, sw_train, validate = self._split_validation(X, Y, sample_weight)
+        X_train, Y_train, sw_train, held_out = self._split_validation(X, Y, sample_weight)
+        self._state.use_validation(held_out is not None)
+        config = self._train_config(X_train.shape[0], incremental)
+        validate = None if held_out is None else self._validator(*held_out, config)
         # Callbacks score on the targets as the user gave them, not their encoding.
         hooks = self._epoch_hooks(ctx, X_train, self._decode_targets(Y_train), metadata,
                                   validate)
-        config = self._train_config(X_train.shape[0], incremental)
         self._state.n_iter = 0  # as scikit-learn: n_iter_ counts this call's epochs
         reason = train(self.network_, self._loss, self._optimizer, self._schedule, X_train,
                        Y_train, sw_train, config, self._state, self._rng, hooks)
@@ -303,7 +304,10 @@ class BaseNetwork(ArrayAPIBoundaryMixin, PersistenceMixin, CallbackSupportMixin,
             incremental=incremental, verbose=bool(self.verbose))
 
     def _split_validation(self, X, Y, sample_weight):
-        """Hold out ``validation_fraction`` of the data when ``early_stopping``."""
+        """Hold out ``validation_fraction`` of the data when ``early_stopping``.
+
+        Returns the training X, Y and weights, and the held-out ``(X, Y, weights)``
+        (None without early stopping)."""
         if not self.early_stopping:
             return X, Y, sample_weight, None
         arrays = [X, Y] + ([] if sample_weight is None else [sample_weight])
@@ -319,8 +323,20 @@ class BaseNetwork(ArrayAPIBoundaryMixin, PersistenceMixin, CallbackSupportMixin,
                 f"class_weight), so the validation score is undefined; give those samples "
                 f"weight, raise validation_fraction={self.validation_fraction!r}, or use "
                 "early_stopping=False.")
+        return X_tr, Y_tr, sw_tr, (X_val, Y_val, sw_val)
+
+    def _validator(self, X_val, Y_val, sw_val, config):
+        """The loop's ``validate`` hook: the held-out score and loss of the current
+        weights, from one batched forward pass in inference mode (dropout off, batch
+        normalization on its running statistics)."""
         y_val = self._decode_targets(Y_val)
-        return X_tr, Y_tr, sw_tr, lambda: self._score(X_val, y_val, sw_val)
+
+        def validate():
+            Z = self._logits(X_val, check_finite=False)  # overflow is scored, not raised
+            return (self._score(Z, y_val, sw_val),
+                    held_out_loss(self.network_, self._loss, Z, Y_val, sw_val, config))
+
+        return validate
 
     def _holdout(self, arrays, Y):
         """``train_test_split`` of ``arrays`` as scikit-learn's MLP calls it (the same
@@ -377,6 +393,8 @@ class BaseNetwork(ArrayAPIBoundaryMixin, PersistenceMixin, CallbackSupportMixin,
         self.loss_curve_ = list(s.loss_curve)
         self.best_loss_ = s.best_loss
         self.validation_scores_ = None if s.validation_scores is None else list(s.validation_scores)
+        self.validation_loss_curve_ = (None if s.validation_loss_curve is None
+                                       else list(s.validation_loss_curve))
         self.best_validation_score_ = s.best_validation_score
 
     # -- predicting ---------------------------------------------------------------------

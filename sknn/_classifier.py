@@ -109,15 +109,12 @@ class NetworkClassifierMixin(ClassifierMixin):
     def _decode_targets(self, Y):
         return self._label_binarizer.inverse_transform(Y)
 
-    def _score(self, X, y, sample_weight=None):
-        return accuracy_score(y, self._label_binarizer.inverse_transform(self._logits_proba(X)),
-                              sample_weight=sample_weight)
-
-    def _logits_proba(self, X):
-        # X here is already validated and shaped for the network (validation split, run
+    def _score(self, Z, y, sample_weight=None):
+        # The validation scorer, on the held-out split's output-layer values Z (run
         # inside the training loop's errstate). Overflowed outputs decode to some class,
         # as scikit-learn's do: the accuracy of a diverging network is low, not an error.
-        return self._loss.predict(self._logits(X, check_finite=False))
+        pred = self._label_binarizer.inverse_transform(self._loss.predict(Z))
+        return accuracy_score(y, pred, sample_weight=sample_weight)
 
     @available_if(has_partial_fit)
     @with_callbacks  # callbacks are torn down after partial_fit too

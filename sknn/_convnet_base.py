@@ -95,7 +95,8 @@ ATTRS_DOC = """
         The core network.
     n_outputs_ : int
     out_activation_ : str
-    loss_, best_loss_, loss_curve_, validation_scores_, best_validation_score_, t_, n_iter_
+    loss_, best_loss_, loss_curve_, validation_scores_, validation_loss_curve_, \
+best_validation_score_, t_, n_iter_
         As in :class:`~sknn.MLPClassifier`.
     n_features_in_ : int
         ``X.shape[1]`` seen in fit (image height for image-shaped X).

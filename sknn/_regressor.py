@@ -57,9 +57,10 @@ class NetworkRegressorMixin(RegressorMixin):
     def _decode_targets(self, Y):
         return Y.ravel() if Y.shape[1] == 1 else Y
 
-    def _score(self, X, y, sample_weight=None):
-        # The validation scorer, run inside the training loop's errstate.
-        pred = self._loss.predict(self._logits(X, check_finite=False))
+    def _score(self, Z, y, sample_weight=None):
+        # The validation scorer, on the held-out split's output-layer values Z (run
+        # inside the training loop's errstate).
+        pred = self._loss.predict(Z)
         if not np.all(np.isfinite(pred)):  # scikit-learn's validation score here is NaN
             return np.nan
         return r2_score(y, pred, sample_weight=sample_weight)

@@ -117,6 +117,14 @@ _ATTRS_DOC = """
         Training loss per epoch (stochastic solvers).
     validation_scores_ : list of float or None
         Held-out score per epoch with ``early_stopping``.
+    validation_loss_curve_ : list of float or None
+        Held-out loss per epoch with ``early_stopping``: the training loss's formula on
+        the held-out split, in inference mode (no dropout; batch normalization on its
+        running statistics), sample-weighted, plus the same penalties divided by the
+        held-out sample count (or weight sum), ``0.5 * alpha * ||W||^2 / n_val``. NaN or
+        inf for an epoch whose held-out outputs overflowed. None without
+        ``early_stopping`` and after ``partial_fit``, as ``validation_scores_``; not set
+        by "lbfgs".
     best_validation_score_ : float or None
         Best held-out score with ``early_stopping``.
     t_ : int
@@ -258,6 +266,12 @@ class MLPClassifier(_MLPMixin, HiddenRepresentationMixin, NetworkClassifierMixin
     >>> X, y = load_iris(return_X_y=True)
     >>> clf = MLPClassifier(hidden_layer_sizes=(16,), max_iter=300, random_state=0)
     >>> clf.fit(X, y).score(X, y) > 0.9
+    True
+
+    With ``early_stopping=True`` the held-out loss is recorded beside the score:
+
+    >>> clf = clf.set_params(early_stopping=True).fit(X, y)
+    >>> len(clf.validation_loss_curve_) == len(clf.validation_scores_) == clf.n_iter_
     True
 
     ``class_weight="balanced"`` raises the held-out recall of a class with 5% of the

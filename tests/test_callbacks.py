@@ -129,9 +129,22 @@ def test_early_stopping_on_validation_score():
     assert est.validation_scores_ == full[:stop]
 
 
-def test_validation_score_monitor_needs_early_stopping():
-    est = clf().set_callbacks(EarlyStopping("validation_score"))
-    with pytest.raises(ValueError, match="early_stopping=True"):
+def test_early_stopping_on_validation_loss():
+    est = clf(early_stopping=True, max_iter=60, learning_rate_init=0.1)
+    full = clone(est).fit(X, Y).validation_loss_curve_
+    stop = expected_stop(full, patience=3, min_delta=0.02)  # lower is better
+    assert stop is not None and stop < len(full)
+    est.set_callbacks(EarlyStopping("validation_loss", patience=3, min_delta=0.02)).fit(X, Y)
+    assert est.n_iter_ == stop
+    assert est.validation_loss_curve_ == full[:stop]
+
+
+@pytest.mark.parametrize("monitor", ["validation_score", "validation_loss"])
+@pytest.mark.parametrize("callback", [EarlyStopping, ReduceLROnPlateau, TerminateOnNaN,
+                                      lambda monitor: ModelCheckpoint("m.joblib", monitor)])
+def test_validation_monitors_need_early_stopping(callback, monitor):
+    est = clf().set_callbacks(callback(monitor=monitor))
+    with pytest.raises(ValueError, match=f"monitor='{monitor}' needs early_stopping=True"):
         est.fit(X, Y)
 
 
@@ -155,6 +168,20 @@ def test_checkpoint_keeps_the_best_epoch(tmp_path):
     reference = joblib.load(tmp_path / f"epoch{best_epoch}.joblib")
     np.testing.assert_array_equal(saved.predict_proba(X), reference.predict_proba(X))
     assert not hasattr(saved, "_skl_callbacks")  # a plain model, no training machinery
+
+
+def test_checkpoint_keeps_the_lowest_validation_loss_epoch(tmp_path):
+    every = ModelCheckpoint(tmp_path / "epoch{epoch}-{validation_loss:.6f}.joblib",
+                            save_best_only=False)
+    best = ModelCheckpoint(tmp_path / "best.joblib", monitor="validation_loss")
+    est = clf(max_iter=40, early_stopping=True, learning_rate_init=0.1)
+    curve = est.set_callbacks(every, best).fit(X, Y).validation_loss_curve_
+    best_epoch = int(np.argmin(curve)) + 1
+    # Informative only if the lowest loss is neither the last nor the best-scored epoch.
+    assert best_epoch not in (40, int(np.argmax(est.validation_scores_)) + 1)
+    assert joblib.load(tmp_path / "best.joblib").n_iter_ == best_epoch
+    names = {f"epoch{e}-{v:.6f}.joblib" for e, v in enumerate(curve, start=1)}
+    assert names <= set(os.listdir(tmp_path))
 
 
 def test_checkpoint_in_skops_format_loads_without_trusting_code(tmp_path):
@@ -187,6 +214,21 @@ def test_reduce_lr_on_plateau_follows_patience_and_cooldown():
     # 7 cools; 8, 9 -> reduce after 9, clipped at min_lr.
     expected = [0.01] * 2 + [0.005] * 3 + [0.0025] * 3 + [0.002] * 2
     np.testing.assert_allclose(recorder.rates, expected)
+
+
+def test_reduce_lr_on_plateau_on_validation_loss():
+    recorder = Recorder()
+    est = clf(early_stopping=True, max_iter=30, learning_rate_init=0.1)
+    curve = clone(est).fit(X, Y).validation_loss_curve_
+    reducer = ReduceLROnPlateau("validation_loss", factor=0.5, patience=2, min_delta=0.01)
+    est.set_callbacks(reducer, recorder).fit(X, Y)
+    # Independent replay of the rule on the curve the same fit records until its first
+    # reduction: after that the rates differ, and so does the curve.
+    first = expected_stop(curve, patience=2, min_delta=0.01)
+    assert first is not None and first < 30
+    assert recorder.rates[:first - 1] == [0.1] * (first - 1)
+    assert recorder.rates[first - 1] == 0.05
+    assert est.validation_loss_curve_[:first] == curve[:first]
 
 
 def test_scheduled_rate_is_the_rate_the_optimizer_uses():

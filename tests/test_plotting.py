@@ -62,6 +62,34 @@ def test_loss_curve_display_draws_loss_and_validation(iris):
     assert "MLPClassifier" in disp.loss_line_.get_label()
 
 
+def test_loss_curve_display_draws_training_and_validation_loss_on_one_axis(iris):
+    X, y = iris
+    reg = _fit(MLPRegressor(hidden_layer_sizes=(8,), early_stopping=True, max_iter=30,
+                            random_state=0), X, y)
+    disp = LossCurveDisplay.from_estimator(reg, validation_loss_kw={"linewidth": 3})
+    line = disp.validation_loss_line_
+    assert line.axes is disp.ax_ is disp.loss_line_.axes  # one y-axis for both losses
+    np.testing.assert_array_equal(line.get_ydata(), reg.validation_loss_curve_)
+    np.testing.assert_array_equal(line.get_xdata(), np.arange(1, reg.n_iter_ + 1))
+    np.testing.assert_array_equal(disp.loss_line_.get_ydata(), reg.loss_curve_)
+    assert line.get_color() == disp.loss_line_.get_color() and line.get_linewidth() == 3
+    assert line.get_label() == "validation loss (MLPRegressor)"
+    assert disp.ax_.get_ylabel() == "loss"
+    # the held-out loss is plotted on the scale of the training loss, not of the score
+    low, high = disp.ax_.get_ylim()
+    assert low <= min(reg.validation_loss_curve_) and max(reg.validation_loss_curve_) <= high
+
+
+def test_loss_curve_display_leaves_gaps_for_a_diverged_fit():
+    disp = LossCurveDisplay(loss_curve=[3.0, 2.0, 1.0], validation_scores=[0.2, 0.5, np.nan],
+                            validation_loss_curve=[2.5, 1.5, np.inf]).plot()
+    (best,) = [ln for ln in disp.score_ax_.get_lines() if ln is not disp.score_line_]
+    assert best.get_xdata()[0] == 2  # the best finite score, not the NaN
+    assert np.isfinite(disp.ax_.get_ylim()).all()
+    only_nan = LossCurveDisplay(loss_curve=[1.0], validation_scores=[np.nan]).plot()
+    assert len(only_nan.score_ax_.get_lines()) == 1  # no best epoch to mark
+
+
 def test_loss_curve_display_without_validation_and_with_given_axes(iris):
     X, y = iris
     clf = _fit(MLPClassifier((8,), max_iter=10, random_state=0), X, y)
@@ -70,6 +98,7 @@ def test_loss_curve_display_without_validation_and_with_given_axes(iris):
     disp = LossCurveDisplay.from_estimator(pipe, ax=ax, name="mine")
     assert disp.ax_ is ax and disp.figure_ is fig
     assert disp.score_line_ is None and disp.score_ax_ is None
+    assert disp.validation_loss_line_ is None and ax.get_ylabel() == "training loss"
     assert disp.loss_line_.get_label() == "training loss (mine)"
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["training loss (mine)"]
     disp.plot()  # draws again on a new figure
@@ -252,9 +281,11 @@ def test_loss_curve_displays_on_one_axes_share_the_score_axis(iris):
     assert len(fig.axes) == 2
     assert ax.get_legend() is None  # drawn on the twin, above both sets of lines
     legend = [t.get_text() for t in displays[1].score_ax_.get_legend().get_texts()]
-    assert legend == ["training loss (4 units)", "training loss (16 units)",
+    assert legend == ["training loss (4 units)", "validation loss (4 units)",
+                      "training loss (16 units)", "validation loss (16 units)",
                       "validation score (4 units)", "validation score (16 units)"]
     assert displays[1].score_line_.get_color() == displays[1].loss_line_.get_color()
+    assert displays[1].validation_loss_line_.axes is ax
 
 
 def test_conv_displays_on_a_fitted_convnet_classifier():

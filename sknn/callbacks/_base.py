@@ -2,8 +2,9 @@
 
 scikit-learn calls a callback's hooks for every task of a fit: the estimator's root
 ``fit`` task and, for sknn's stochastic solvers, one ``epoch`` subtask per epoch. The
-fitted attributes (``loss_curve_``, ``validation_scores_``, ``n_iter_``) are published
-before each epoch's ``on_fit_task_end``, so a callback reads them there.
+fitted attributes (``loss_curve_``, ``validation_scores_``, ``validation_loss_curve_``,
+``n_iter_``) are published before each epoch's ``on_fit_task_end``, so a callback reads
+them there.
 
 One callback instance may serve many estimators at once: :func:`sklearn.base.clone`
 shares it between the clones a search fits, possibly in threads. So nothing about a
@@ -21,7 +22,11 @@ import numpy as np
 from sklearn.callback._callback_context import get_context_path
 
 #: Quantities a callback can monitor, and whether larger values are better.
-MONITORS = {"loss": False, "validation_score": True}
+MONITORS = {"loss": False, "validation_score": True, "validation_loss": False}
+
+#: The fitted attribute holding each monitored quantity, one value per epoch.
+_CURVES = {"loss": "loss_curve_", "validation_score": "validation_scores_",
+           "validation_loss": "validation_loss_curve_"}
 
 
 class SknnCallback:
@@ -146,22 +151,20 @@ def check_monitor(monitor, estimator=None):
     Raises
     ------
     ValueError
-        If ``monitor`` is unknown, or is ``"validation_score"`` on an estimator that
-        holds out no validation data.
+        If ``monitor`` is unknown, or is ``"validation_score"`` or
+        ``"validation_loss"`` on an estimator that holds out no validation data.
     """
     if not isinstance(monitor, str) or monitor not in MONITORS:
         raise ValueError(f"monitor={monitor!r} is not one of {sorted(MONITORS)}")
-    if monitor == "validation_score" and estimator is not None and not estimator.early_stopping:
-        raise ValueError(f"monitor='validation_score' needs early_stopping=True on "
-                         f"{type(estimator).__name__}: the score is computed on the "
+    if monitor != "loss" and estimator is not None and not estimator.early_stopping:
+        raise ValueError(f"monitor={monitor!r} needs early_stopping=True on "
+                         f"{type(estimator).__name__}: it is computed on the "
                          "validation_fraction it then holds out.")
 
 
 def monitored_value(estimator, monitor):
     """The latest value of ``monitor`` (published before each epoch's callbacks)."""
-    if monitor == "loss":
-        return float(estimator.loss_curve_[-1])
-    return float(estimator.validation_scores_[-1])
+    return float(getattr(estimator, _CURVES[monitor])[-1])
 
 
 def is_improvement(value, best, monitor, min_delta):

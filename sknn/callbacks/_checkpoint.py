@@ -69,9 +69,10 @@ class ModelCheckpoint(SknnCallback):
         Where to save. A path ending in ``.skops`` is written with :mod:`skops.io`
         (load it with :func:`sknn.io.load`, no code runs), any other with
         :func:`joblib.dump`. It may name the fields ``{epoch}`` (epochs trained, from
-        1), ``{loss}``, ``{validation_score}`` and ``{task}`` (the fit's place in a
-        search, e.g. ``"0-3-1"``: give every fit of a parallel search its own file).
-    monitor : {"loss", "validation_score"}, default="loss"
+        1), ``{loss}``, ``{validation_score}``, ``{validation_loss}`` (NaN without
+        ``early_stopping=True``) and ``{task}`` (the fit's place in a search, e.g.
+        ``"0-3-1"``: give every fit of a parallel search its own file).
+    monitor : {"loss", "validation_score", "validation_loss"}, default="loss"
         Quantity that decides which epoch is best (see :class:`EarlyStopping`).
     save_best_only : bool, default=True
         Save only when ``monitor`` improves on the best so far; otherwise save after
@@ -130,7 +131,13 @@ class ModelCheckpoint(SknnCallback):
             self._save(estimator, context, estimator.n_iter_)
 
     def _save(self, estimator, context, epoch):
-        scores = getattr(estimator, "validation_scores_", None)
         path = format_path(self.path, context, epoch=epoch, loss=estimator.loss_,
-                           validation_score=scores[-1] if scores else float("nan"))
+                           validation_score=_latest(estimator, "validation_scores_"),
+                           validation_loss=_latest(estimator, "validation_loss_curve_"))
         save_model(estimator, path)
+
+
+def _latest(estimator, curve):
+    """The last value of a per-epoch validation attribute, NaN when there is none."""
+    values = getattr(estimator, curve, None)
+    return values[-1] if values else float("nan")

@@ -76,7 +76,7 @@ class ReduceLROnPlateau(SknnCallback):
 
     Parameters
     ----------
-    monitor : {"loss", "validation_score"}, default="loss"
+    monitor : {"loss", "validation_score", "validation_loss"}, default="loss"
         What must improve (see :class:`EarlyStopping`).
     factor : float in (0, 1), default=0.1
         ``new_lr = max(lr * factor, min_lr)``.

@@ -19,10 +19,13 @@ class EarlyStopping(SknnCallback):
 
     Parameters
     ----------
-    monitor : {"loss", "validation_score"}, default="loss"
+    monitor : {"loss", "validation_score", "validation_loss"}, default="loss"
         ``"loss"``: the training loss of each epoch (``loss_curve_``), lower is
         better. ``"validation_score"``: the estimator's score on the data it holds
         out with ``early_stopping=True`` (``validation_scores_``), higher is better.
+        ``"validation_loss"``: the loss on that held-out data
+        (``validation_loss_curve_``), lower is better; a NaN or infinite value never
+        counts as an improvement.
     patience : int, default=10
         Epochs without improvement after which training stops.
     min_delta : float, default=0.0
@@ -50,6 +53,15 @@ class EarlyStopping(SknnCallback):
     >>> clf = clf.set_callbacks(EarlyStopping(patience=3, min_delta=0.5)).fit(X, y)
     >>> clf.n_iter_
     4
+
+    On the held-out loss (it needs ``early_stopping=True``, which holds the data out):
+
+    >>> clf = MLPClassifier((8,), early_stopping=True, n_iter_no_change=1000,
+    ...                     max_iter=300, random_state=0)
+    >>> stopper = EarlyStopping("validation_loss", patience=3, min_delta=0.05)
+    >>> clf = clf.set_callbacks(stopper).fit(X, y)
+    >>> len(clf.validation_loss_curve_) == clf.n_iter_ < 300
+    True
     """
 
     def __init__(self, monitor="loss", patience=10, min_delta=0.0, restore_best_weights=False):
@@ -98,9 +110,10 @@ class TerminateOnNaN(SknnCallback):
 
     Parameters
     ----------
-    monitor : {"loss", "validation_score"}, default="validation_score"
-        Quantity that must stay finite. ``"validation_score"`` needs
-        ``early_stopping=True`` on the estimator.
+    monitor : {"loss", "validation_score", "validation_loss"}, \
+default="validation_score"
+        Quantity that must stay finite. ``"validation_score"`` and
+        ``"validation_loss"`` need ``early_stopping=True`` on the estimator.
     """
 
     def __init__(self, monitor="validation_score"):

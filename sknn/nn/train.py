@@ -3,8 +3,9 @@
 Per batch: ``out = net.forward(Xb, training=True)``; ``loss, d_out = loss(Yb, out)``;
 ``net.backward(d_out)``; penalties and clipping on the flat gradient;
 ``optimizer.step(params, grads)``. Per epoch: the stopping rule (training loss or a
-validation score, scikit-learn's ``tol``/``n_iter_no_change``), the learning-rate
-schedule, and the epoch hooks through which callbacks see and stop training.
+validation score, scikit-learn's ``tol``/``n_iter_no_change``; the validation loss is
+recorded beside the score), the learning-rate schedule, and the epoch hooks through
+which callbacks see and stop training.
 L-BFGS, a full-batch method, goes through :func:`train_lbfgs` instead.
 """
 
@@ -55,13 +56,25 @@ class TrainState:
     best_loss: float | None = np.inf
     no_improvement_count: int = 0
     validation_scores: list | None = None
+    validation_loss_curve: list | None = None  # recorded beside validation_scores
     best_validation_score: float | None = None
     best_params: np.ndarray | None = None
 
-    def use_validation(self):
-        """Monitor a validation score instead of the training loss (scikit-learn's
-        ``early_stopping=True`` convention for the fitted attributes)."""
+    def use_validation(self, on=True):
+        """Monitor a validation score (``on``) or the training loss, as
+        ``early_stopping`` asks for this call, following scikit-learn's convention for
+        the fitted attributes. ``early_stopping`` may change between warm-started fits
+        and ``partial_fit`` calls: switched on, the validation record continues (or
+        starts); switched off, it is dropped and the training loss rule resumes."""
+        if not on:
+            if self.validation_scores is not None:
+                self.validation_scores = self.validation_loss_curve = None
+                self.best_validation_score = self.best_params = None
+                self.best_loss = np.inf
+            return
         self.validation_scores = [] if self.validation_scores is None else self.validation_scores
+        if self.validation_loss_curve is None:
+            self.validation_loss_curve = []
         if self.best_validation_score is None:
             self.best_validation_score = -np.inf
         self.best_loss = None
@@ -71,7 +84,8 @@ class TrainState:
 class EpochHooks:
     """Callables the loop calls between epochs; each may be None.
 
-    ``validate() -> float`` scores the model on held-out data (higher is better);
+    ``validate() -> (score, loss)`` evaluates the model on held-out data: a score
+    (higher is better, it drives the stopping rule) and the loss (recorded only);
     ``on_epoch_begin(epoch)``; ``on_epoch_end(epoch) -> bool`` returns True to stop.
     """
 
@@ -220,9 +234,46 @@ def _loss_and_backprop(net, loss, X, Y, sample_weight, config, d_buf=None):
     """
     out = net.forward(X, training=True)
     value, d_out = loss.value_and_gradient(Y, out, sample_weight, out=d_buf)
-    n_eff = X.shape[0] if sample_weight is None else float(sample_weight.sum())
+    n_eff = _effective_size(X.shape[0], sample_weight)
     net.backward(d_out)
     return value + _penalize(net, config, n_eff), n_eff
+
+
+def held_out_loss(net, loss, Z, Y, sample_weight, config):
+    """The training loss's formula on held-out outputs: what :func:`train` would record
+    for these samples taken as one batch, without a step.
+
+    The (sample-weighted) mean loss plus the weight penalties divided by the number of
+    samples (or the sum of their weights), as for a training batch: scikit-learn's
+    convention, ``0.5 * alpha * ||W||^2 / n``.
+
+    Parameters
+    ----------
+    net : Sequential
+        The network whose weights are penalized.
+    loss : Loss
+    Z : ndarray of shape (n_samples, n_outputs)
+        Output-layer values computed by the caller in inference mode (dropout off,
+        batch normalization on its running statistics).
+    Y : ndarray of shape (n_samples, n_outputs)
+        Encoded targets.
+    sample_weight : ndarray of shape (n_samples,) or None
+    config : TrainConfig
+        Supplies ``alpha`` and ``l1``.
+
+    Returns
+    -------
+    value : float
+        NaN or infinite when ``Z`` overflowed; call it under :data:`QUIET` (as the loop
+        does) so that no RuntimeWarning is raised then.
+    """
+    value = loss.value(Y, Z, sample_weight)
+    return value + _penalize(net, config, _effective_size(Z.shape[0], sample_weight))
+
+
+def _effective_size(n_samples, sample_weight):
+    """What penalties are divided by: the sample count, or the sum of the weights."""
+    return n_samples if sample_weight is None else float(sample_weight.sum())
 
 
 def _penalize(net, config, n_eff):
@@ -285,10 +336,12 @@ def _end_epoch(net, optimizer, schedule, epoch_loss, n, config, state, hooks):
 def _update_no_improvement(net, config, state, hooks):
     """scikit-learn's rule: count epochs that did not improve by more than ``tol``."""
     if state.validation_scores is not None:
-        score = hooks.validate()
+        score, validation_loss = hooks.validate()
         state.validation_scores.append(score)
+        state.validation_loss_curve.append(validation_loss)
         if config.verbose:
-            print(f"Validation score: {score:f}")
+            print(f"Validation score: {score:f}")  # scikit-learn's line, unchanged
+            print(f"Validation loss: {validation_loss:.8f}")
         improved = score >= state.best_validation_score + config.tol
         state.no_improvement_count = 0 if improved else state.no_improvement_count + 1
         if score > state.best_validation_score:

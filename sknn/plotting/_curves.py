@@ -1,4 +1,5 @@
-"""Curves over training epochs: loss and validation score, per-layer gradient norms."""
+"""Curves over training epochs: training and validation loss, validation score, per-layer
+gradient norms."""
 
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
@@ -8,15 +9,18 @@ from ._base import estimator_name, final_estimator, get_axes, import_pyplot
 
 
 class LossCurveDisplay:
-    """Training loss per epoch, with the validation score per epoch beside it.
+    """Training and validation loss per epoch, with the validation score beside them.
 
     Build it with :meth:`from_estimator`; the constructor only stores the curves.
-    The validation scores are those an estimator fitted with
-    ``early_stopping=True`` keeps in ``validation_scores_`` (accuracy for
-    classifiers, R² for regressors), drawn dashed in the same colour against a second
-    y-axis on the right, with a dotted vertical line at the best epoch. Displays drawn
-    on the same axes share that second axis, so several estimators compare on one
-    plot.
+    An estimator fitted with ``early_stopping=True`` keeps the loss on its held-out
+    data in ``validation_loss_curve_``: it is drawn dash-dotted in the training loss's
+    colour on the same y-axis (the two losses follow one formula, penalty included, so
+    their gap is the generalization gap). Its validation scores
+    (``validation_scores_``: accuracy for classifiers, R² for regressors) are drawn
+    dashed in that colour against a second y-axis on the right, with a dotted vertical
+    line at the best-scored epoch, whose weights the estimator keeps. Displays drawn on
+    the same axes share that second axis, so several estimators compare on one plot.
+    Non-finite values (a diverging fit) leave gaps.
 
     Parameters
     ----------
@@ -24,16 +28,20 @@ class LossCurveDisplay:
         Training loss at the end of each epoch.
     validation_scores : array-like of shape (n_epochs,), default=None
         Held-out score at the end of each epoch, or None.
+    validation_loss_curve : array-like of shape (n_epochs,), default=None
+        Held-out loss at the end of each epoch, or None.
     estimator_name : str, default=None
         Used in the legend.
 
     Attributes
     ----------
     loss_line_ : matplotlib Line2D
+    validation_loss_line_ : matplotlib Line2D or None
+        None without a validation loss curve.
     score_line_ : matplotlib Line2D or None
         None without validation scores.
     ax_ : matplotlib Axes
-        The axes of the loss curve.
+        The axes of the loss curves.
     score_ax_ : matplotlib Axes or None
         The twin axes of the validation score (shares the x-axis with ``ax_``).
     figure_ : matplotlib Figure
@@ -48,17 +56,22 @@ class LossCurveDisplay:
     >>> X, y = load_iris(return_X_y=True)
     >>> clf = MLPClassifier((16,), early_stopping=True, max_iter=50, random_state=0)
     >>> disp = LossCurveDisplay.from_estimator(clf.fit(X, y))
-    >>> disp.ax_.get_xlabel()
-    'epoch'
+    >>> disp.ax_.get_xlabel(), disp.ax_.get_ylabel()
+    ('epoch', 'loss')
+    >>> [line.get_label() for line in disp.ax_.get_lines()]
+    ['training loss (MLPClassifier)', 'validation loss (MLPClassifier)']
     """
 
-    def __init__(self, *, loss_curve, validation_scores=None, estimator_name=None):
+    def __init__(self, *, loss_curve, validation_scores=None, validation_loss_curve=None,
+                 estimator_name=None):
         self.loss_curve = loss_curve
         self.validation_scores = validation_scores
+        self.validation_loss_curve = validation_loss_curve
         self.estimator_name = estimator_name
 
     @classmethod
-    def from_estimator(cls, estimator, *, ax=None, name=None, loss_kw=None, score_kw=None):
+    def from_estimator(cls, estimator, *, ax=None, name=None, loss_kw=None, score_kw=None,
+                       validation_loss_kw=None):
         """Draw the curves of a fitted estimator.
 
         Parameters
@@ -67,11 +80,12 @@ class LossCurveDisplay:
             A fitted sknn network estimator trained by a stochastic solver, or a
             Pipeline / fitted search ending in one.
         ax : matplotlib Axes, default=None
-            Where to draw the loss; a new figure when None.
+            Where to draw the losses; a new figure when None.
         name : str, default=None
             Legend label; the estimator's class name when None.
-        loss_kw, score_kw : dict, default=None
-            Keyword arguments for the two ``Axes.plot`` calls.
+        loss_kw, score_kw, validation_loss_kw : dict, default=None
+            Keyword arguments for the ``Axes.plot`` calls of the training loss, the
+            validation score and the validation loss.
 
         Returns
         -------
@@ -85,18 +99,21 @@ class LossCurveDisplay:
                              "only by the stochastic solvers, not by 'lbfgs'.")
         disp = cls(loss_curve=list(curve),
                    validation_scores=getattr(est, "validation_scores_", None),
+                   validation_loss_curve=getattr(est, "validation_loss_curve_", None),
                    estimator_name=name or estimator_name(estimator))
-        return disp.plot(ax=ax, loss_kw=loss_kw, score_kw=score_kw)
+        return disp.plot(ax=ax, loss_kw=loss_kw, score_kw=score_kw,
+                         validation_loss_kw=validation_loss_kw)
 
-    def plot(self, ax=None, *, loss_kw=None, score_kw=None):
+    def plot(self, ax=None, *, loss_kw=None, score_kw=None, validation_loss_kw=None):
         """Draw the curves.
 
         Parameters
         ----------
         ax : matplotlib Axes, default=None
-            Where to draw the loss; a new figure when None.
-        loss_kw, score_kw : dict, default=None
-            Keyword arguments for the two ``Axes.plot`` calls.
+            Where to draw the losses; a new figure when None.
+        loss_kw, score_kw, validation_loss_kw : dict, default=None
+            Keyword arguments for the ``Axes.plot`` calls of the training loss, the
+            validation score and the validation loss.
 
         Returns
         -------
@@ -106,24 +123,39 @@ class LossCurveDisplay:
         plt = import_pyplot("LossCurveDisplay")
         self.figure_, self.ax_ = get_axes(plt, ax)
         suffix = f" ({self.estimator_name})" if self.estimator_name else ""
-        epochs = np.arange(1, len(self.loss_curve) + 1)
         (self.loss_line_,) = self.ax_.plot(
-            epochs, self.loss_curve, **{"label": "training loss" + suffix, **(loss_kw or {})})
+            _epochs(self.loss_curve), self.loss_curve,
+            **{"label": "training loss" + suffix, **(loss_kw or {})})
+        color = self.loss_line_.get_color()
         self.ax_.set_xlabel("epoch")
-        self.ax_.set_ylabel("training loss")
+        self.validation_loss_line_ = None
+        if _has_values(self.validation_loss_curve):
+            (self.validation_loss_line_,) = self.ax_.plot(
+                _epochs(self.validation_loss_curve), self.validation_loss_curve,
+                **{"color": color, "linestyle": "-.", "label": "validation loss" + suffix,
+                   **(validation_loss_kw or {})})
+        self.ax_.set_ylabel("loss" if self.validation_loss_line_ else "training loss")
         self.score_ax_ = self.score_line_ = None
-        if self.validation_scores is not None and len(self.validation_scores):
-            # Several displays drawn on one axes share one validation-score axis.
-            self.score_ax_ = _twin_of(self.ax_) or self.ax_.twinx()
-            scores = np.asarray(self.validation_scores, dtype=float)
-            color = self.loss_line_.get_color()
-            (self.score_line_,) = self.score_ax_.plot(
-                np.arange(1, len(scores) + 1), scores,
-                **{"color": color, "linestyle": "--", "label": "validation score" + suffix,
-                   **(score_kw or {})})
-            self.score_ax_.axvline(int(np.argmax(scores)) + 1, color=color, linestyle=":",
+        if _has_values(self.validation_scores):
+            self._plot_scores(color, suffix, score_kw)
+        self._draw_legend()
+        return self
+
+    def _plot_scores(self, color, suffix, score_kw):
+        # Several displays drawn on one axes share one validation-score axis.
+        self.score_ax_ = _twin_of(self.ax_) or self.ax_.twinx()
+        scores = np.asarray(self.validation_scores, dtype=float)
+        (self.score_line_,) = self.score_ax_.plot(
+            _epochs(scores), scores,
+            **{"color": color, "linestyle": "--", "label": "validation score" + suffix,
+               **(score_kw or {})})
+        finite = np.where(np.isfinite(scores), scores, -np.inf)
+        if np.isfinite(finite).any():  # the first best epoch: the one early stopping keeps
+            self.score_ax_.axvline(int(np.argmax(finite)) + 1, color=color, linestyle=":",
                                    linewidth=1)
-            self.score_ax_.set_ylabel("validation score")
+        self.score_ax_.set_ylabel("validation score")
+
+    def _draw_legend(self):
         twin = _twin_of(self.ax_)
         lines = [ln for a in (self.ax_, twin) if a is not None
                  for ln in a.get_lines() if not ln.get_label().startswith("_")]
@@ -133,7 +165,15 @@ class LossCurveDisplay:
                 a.get_legend().remove()
         (twin or self.ax_).legend(lines, [ln.get_label() for ln in lines],
                                   loc="center right")
-        return self
+
+
+def _has_values(curve):
+    return curve is not None and len(curve) > 0
+
+
+def _epochs(curve):
+    """x-values of a per-epoch curve: epochs counted from 1."""
+    return np.arange(1, len(curve) + 1)
 
 
 def _twin_of(ax):
