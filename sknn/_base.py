@@ -9,6 +9,7 @@ build (:meth:`BaseNetwork._build_layers`), how X is shaped for the network
 import copy
 import functools
 import warnings
+import weakref
 from numbers import Integral, Real
 
 import numpy as np
@@ -28,7 +29,7 @@ from sklearn.utils.validation import (
 from ._memmap import page_releaser
 from ._persistence import PersistenceMixin
 from ._sizes import check_mc_work, check_network_memory
-from ._validation import assert_all_finite, validate_data
+from ._validation import assert_all_finite, is_finite_dense, is_ready_matrix, validate_data
 from .nn import activations, initializers, optimizers, schedules
 from .nn.network import Sequential, plan
 from .nn.train import (
@@ -91,6 +92,10 @@ PREDICT_BATCH_ROWS = 4096
 #: Most bytes of activations one prediction batch may take (wide layers get fewer rows).
 PREDICT_BATCH_BYTES = 256 * 2**20
 
+#: Activation values per row of each fitted network, so that ``predict`` sizes its
+#: batches without re-planning the network at every call (which a one-row predict feels).
+_ACTIVATIONS_PER_ROW = weakref.WeakKeyDictionary()
+
 
 class BaseNetwork(PersistenceMixin, CallbackSupportMixin, BaseEstimator):
     """Shared fit/partial_fit/predict machinery. Not for direct use.
@@ -116,10 +121,24 @@ class BaseNetwork(PersistenceMixin, CallbackSupportMixin, BaseEstimator):
     def _validate_predict_input(self, X):
         """validate_data for prediction. Finiteness is checked batch by batch in
         :meth:`_logits` instead of in one pass here: a pass over a memory-mapped X
-        would make the whole file resident before the first batch."""
-        check_is_fitted(self, "network_")
+        would make the whole file resident before the first batch.
+
+        A plain 2-D float ndarray with the fitted number of columns, from an estimator
+        fitted without feature names, is returned as it is: scikit-learn's checks would
+        return it unchanged and silently, and they are most of a one-row predict's time.
+        """
+        self._check_fitted()
+        if not hasattr(self, "feature_names_in_") and is_ready_matrix(
+                X, self.n_features_in_, **self._x_validation()):
+            return X
         return validate_data(self, X, reset=False, ensure_all_finite=False,
                              **self._x_validation())
+
+    def _check_fitted(self):
+        """check_is_fitted(self, "network_"), skipped when the attribute is there (the
+        only thing it checks), because prediction calls it on every request."""
+        if not hasattr(self, "network_"):
+            check_is_fitted(self, "network_")
 
     #: Rows per forward pass in ``predict``; estimators with large per-row activations
     #: (convolutional maps) lower it.
@@ -344,7 +363,6 @@ class BaseNetwork(PersistenceMixin, CallbackSupportMixin, BaseEstimator):
         shape. The passes are accumulated as they run (Welford's update, in float64),
         so memory does not grow with ``mc_samples``.
         """
-        check_is_fitted(self, "network_")
         X = self._validate_predict_input(X)
         X, _ = self._network_input(X, reset=False)
         if mc_samples is None:
@@ -382,7 +400,8 @@ class BaseNetwork(PersistenceMixin, CallbackSupportMixin, BaseEstimator):
         for start in range(0, n, step):
             rows = slice(start, min(start + step, n))
             Xb = X[rows]
-            assert_all_finite(Xb, input_name="X")
+            if not is_finite_dense(Xb):  # scikit-learn's check names what is wrong
+                assert_all_finite(Xb, input_name="X")
             with np.errstate(over="ignore", invalid="ignore"):  # checked just below
                 # e.g. float64 X for a network fitted in float32
                 Xn = Xb.astype(out.dtype) if Xb.dtype != out.dtype else Xb
@@ -400,7 +419,10 @@ class BaseNetwork(PersistenceMixin, CallbackSupportMixin, BaseEstimator):
         """Rows per forward pass: ``_predict_batch_rows``, fewer for wide layers, so a
         batch's activations stay within :data:`PREDICT_BATCH_BYTES`."""
         net = self.network_
-        per_row = sum(e.activations for e in plan(net.layers, net.input_shape))
+        shape, per_row = _ACTIVATIONS_PER_ROW.get(net, (None, None))
+        if shape != net.input_shape:
+            per_row = sum(e.activations for e in plan(net.layers, net.input_shape))
+            _ACTIVATIONS_PER_ROW[net] = (net.input_shape, per_row)
         fit = PREDICT_BATCH_BYTES // max(per_row * net.params.dtype.itemsize, 1)
         return int(max(1, min(self._predict_batch_rows, fit)))
 
