@@ -441,15 +441,34 @@ class BaseNetwork(PersistenceMixin, CallbackSupportMixin, BaseEstimator):
                              "Monte Carlo pass gives the same output.")
         check_mc_work(self, int(mc_samples), n_samples)
 
-    def summary(self):
-        """Layers, output shapes and parameter counts as a text table (Keras-style).
+    def summary(self, batch_size=None):
+        """Layers, output shapes, parameter counts and activation memory per batch
+        as a text table (Keras-style).
+
+        Parameters
+        ----------
+        batch_size : int, optional
+            Rows of the batch whose activation memory is given per layer (outputs,
+            gradients, caches and scratch of a training step). Default: the training
+            batch, ``batch_size`` (200 for ``"auto"``); L-BFGS trains on all rows at
+            once, so pass the number of samples for it.
 
         Returns
         -------
         table : str
+
+        Examples
+        --------
+        >>> from sknn import MLPClassifier
+        >>> clf = MLPClassifier((16,), max_iter=20, random_state=0).fit(
+        ...     [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], [0, 1, 1, 0])
+        >>> print(clf.summary().splitlines()[-2])
+        Activation memory per batch of 200: 54.7 KiB
         """
         check_is_fitted(self, "network_")
-        return self.network_.summary()
+        if batch_size is None:
+            batch_size = 200 if self.batch_size == "auto" else self.batch_size
+        return self.network_.summary(int(batch_size))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

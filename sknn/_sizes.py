@@ -8,7 +8,7 @@ module turns its figures into refusals that name the parameter to change.
 import os
 from numbers import Integral
 
-from .nn.network import plan
+from .nn.network import format_bytes, plan
 from .nn.optimizers import OPTIMIZERS
 
 #: Extra float64 vectors scipy's L-BFGS-B keeps: ``maxcor`` (10) pairs of updates,
@@ -67,16 +67,6 @@ def _cgroup_headroom():
             return max(int(limit) - int(f.read().strip()), 0)
     except (OSError, ValueError):
         return None
-
-
-def format_bytes(n):
-    """``n`` bytes as a short human figure (``'52.2 GiB'``)."""
-    n = float(n)
-    units = ("bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB", "YiB")
-    for unit in units:
-        if n < 1024 or unit == units[-1]:
-            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
-        n /= 1024
 
 
 def positive_ints(value, name, *, allow_empty=True):
