@@ -260,8 +260,11 @@ def max_blocks_backward(dY, switches, n_blocks, alloc=None):
     dZ = _alloc(alloc, "dmax_blocks", (n_blocks,) + dY.shape, dY.dtype)
     grads = [dY]
     for depth in reversed(range(len(switches))):
-        below = (list(dZ) if depth == 0 else
-                 [_alloc(alloc, f"dmax{depth}_{k}", dY.shape, dY.dtype) for k in range(sizes[depth])])
+        # Node k of level `depth` covers blocks k * 2**depth onwards, so its gradient
+        # can live in the first of them until it is split further down: no scratch
+        # arrays. (A pair's gradient and its first child share that block; the split
+        # below reads it before overwriting it, elementwise.)
+        below = [dZ[k << depth] for k in range(sizes[depth])]
         for i, won in enumerate(switches[depth]):
             # the winner of a pair gets the gradient, the loser d - d = 0
             np.multiply(grads[i], won, out=below[2 * i + 1])
