@@ -296,9 +296,8 @@ class Sequential:
             shape = tuple(layer.output_shape)
         widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
         line = "-" * (sum(widths) + 2 * (len(widths) - 1))
-        text = [line, "  ".join(c.ljust(w) for c, w in zip(rows[0], widths)), line]
-        text += ["  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in rows[1:]]
-        text += [line, f"Total params: {self.params.size:,}"]
+        cells = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+        text = [line, cells[0], line, *cells[1:], line, f"Total params: {self.params.size:,}"]
         if batch_size is not None:
             text.append(f"Activation memory per batch of {batch_size}: {format_bytes(total)}")
         return "\n".join(text + [line])
