@@ -129,7 +129,7 @@ class BaseNetwork(PersistenceMixin, CallbackSupportMixin, BaseEstimator):
         """
         self._check_fitted()
         if not hasattr(self, "feature_names_in_") and is_ready_matrix(
-                X, self.n_features_in_, **self._x_validation()):
+                X, getattr(self, "n_features_in_", None), **self._x_validation()):
             return X
         return validate_data(self, X, reset=False, ensure_all_finite=False,
                              **self._x_validation())
