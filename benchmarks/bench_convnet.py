@@ -19,7 +19,6 @@ Usage::
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
@@ -28,6 +27,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import _results  # noqa: E402
+import _workers  # noqa: E402
 
 BATCH, LR, N_TRAIN = 64, 1e-3, 8000
 
@@ -39,12 +39,6 @@ def _rss_mb():
             return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
     except OSError:
         return float("nan")
-
-
-def _maxrss_mb():
-    # ru_maxrss is in KiB on Linux, bytes on macOS
-    scale = 1 if sys.platform == "darwin" else 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale / 2**20
 
 
 def _data():
@@ -80,7 +74,7 @@ def run_sknn(epochs, blas_threads=None):
             clf.partial_fit(X, y, classes=np.arange(10))
             times.append(time.perf_counter() - start)
         accuracy = clf.score(X_test, y_test)
-        maxrss = _maxrss_mb()  # before tracemalloc, whose own records take memory
+        maxrss = _workers.maxrss_mb()  # before tracemalloc, whose own records take memory
         # One more epoch with allocation tracing (slower, so not timed): NumPy reports
         # its array allocations to tracemalloc, so this is sknn's peak array memory.
         tracemalloc.start()
@@ -125,7 +119,7 @@ def run_torch(epochs, threads):
     with torch.no_grad():
         accuracy = float((net(Xv).argmax(1).numpy() == y_test).mean())
     return dict(framework="torch", epoch_s=times, accuracy=accuracy,
-                maxrss_mb=_maxrss_mb(), rss_before_mb=rss_before, traced_peak_mb=None)
+                maxrss_mb=_workers.maxrss_mb(), rss_before_mb=rss_before, traced_peak_mb=None)
 
 
 def _spawn(framework, args, blas_threads=None):

@@ -12,12 +12,17 @@ the same process, alternating, ``--repeats`` times, reporting medians and ratios
 Both use their default threads (BLAS's for sknn, onnxruntime's intra-op pool). The
 machine may be shared: compare ratios from one run, not times across runs.
 
+With ``--json [PATH]`` the ratios are also written in the schema of ``_results.py``, for
+the documentation's Performance page.
+
 Run: ``python benchmarks/bench_onnx.py [--rows 100000] [--conv-rows 10000] [--repeats 5]``
 """
 
 import argparse
 import time
 import warnings
+
+import _results
 
 import numpy as np
 import onnxruntime as ort
@@ -75,6 +80,22 @@ def bench(name, est, X, n_rows, calls, repeats):
     print(f"{name}: throughput {n_rows:,} rows: sknn {thr['sknn']:,.0f} rows/s, onnxruntime "
           f"{thr['onnxruntime']:,.0f} rows/s -> onnxruntime "
           f"{thr['onnxruntime'] / thr['sknn']:.2f}x sknn's")
+    return lat, thr
+
+
+def _json_rows_and_ratios(results):
+    """Rows (latency s, rows/s) per model and runtime, and the ratios sknn / onnxruntime."""
+    labels = {"sknn": "sknn predict_proba", "onnxruntime": "onnxruntime"}
+    rows, ratios = [], []
+    for model, (lat, thr) in results.items():
+        rows += [(f"{model}, {labels[k]}", (lat[k], thr[k])) for k in lat]
+        ratios += [(f"ONNX {model} one-row latency: sknn / onnxruntime",
+                    lat["sknn"] / lat["onnxruntime"],
+                    "time per one-row call; below 1 means sknn is faster"),
+                   (f"ONNX {model} throughput time: sknn / onnxruntime",
+                    thr["onnxruntime"] / thr["sknn"],
+                    "time per row in one large call; below 1 means sknn is faster")]
+    return rows, ratios
 
 
 def main(argv=None):
@@ -83,14 +104,29 @@ def main(argv=None):
     parser.add_argument("--conv-rows", type=int, default=10_000)
     parser.add_argument("--calls", type=int, default=200)
     parser.add_argument("--repeats", type=int, default=5)
+    _results.add_json_option(parser, "onnx")
     args = parser.parse_args(argv)
     print(f"{cpu_model()}; onnxruntime {ort.__version__}; medians of {args.repeats} "
           "alternating repeats")
     X, _, y, _ = mnist_split(dtype=np.float32)
     models = fit_models(X, y)
-    bench("MLP 784-256-128-10", models["mlp"], X, args.rows, args.calls, args.repeats)
-    bench("convnet conv16-conv32-dense128", models["convnet"], X, args.conv_rows,
-          args.calls, args.repeats)
+    results = {
+        "MLP": bench("MLP 784-256-128-10", models["mlp"], X, args.rows, args.calls,
+                     args.repeats),
+        "convnet": bench("convnet conv16-conv32-dense128", models["convnet"], X,
+                         args.conv_rows, args.calls, args.repeats)}
+    if args.json:
+        rows, ratios = _json_rows_and_ratios(results)
+        _results.write(
+            args.json, benchmark="onnx",
+            title="Prediction: sknn against its ONNX export in onnxruntime (MNIST models)",
+            description="Median latency of a one-row call (seconds) and throughput of one "
+                        "large call (rows per second) of the fitted MLP 784-256-128-10 and "
+                        "convnet conv16-conv32-dense128, float32, in one process, alternating.",
+            command="python benchmarks/bench_onnx.py --json",
+            settings={"rows": args.rows, "conv_rows": args.conv_rows, "calls": args.calls,
+                      "repeats": args.repeats},
+            columns=["one-row latency (s)", "throughput (rows/s)"], rows=rows, ratios=ratios)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ build (:meth:`BaseNetwork._build_layers`), how X is shaped for the network
 import copy
 import functools
 import warnings
+import weakref
 from numbers import Integral, Real
 
 import numpy as np
@@ -29,7 +30,7 @@ from ._array_api import ArrayAPIBoundaryMixin
 from ._memmap import page_releaser
 from ._persistence import PersistenceMixin
 from ._sizes import check_mc_work, check_network_memory
-from ._validation import assert_all_finite, validate_data
+from ._validation import assert_all_finite, is_finite_dense, is_ready_matrix, validate_data
 from .nn import activations, initializers, optimizers, schedules
 from .nn.network import Sequential, plan
 from .nn.train import (
@@ -105,6 +106,10 @@ PREDICT_BATCH_ROWS = 4096
 #: Most bytes of activations one prediction batch may take (wide layers get fewer rows).
 PREDICT_BATCH_BYTES = 256 * 2**20
 
+#: Activation values per row of each fitted network, so that ``predict`` sizes its
+#: batches without re-planning the network at every call (which a one-row predict feels).
+_ACTIVATIONS_PER_ROW = weakref.WeakKeyDictionary()
+
 
 class BaseNetwork(ArrayAPIBoundaryMixin, PersistenceMixin, CallbackSupportMixin,
                   BaseEstimator):
@@ -131,10 +136,24 @@ class BaseNetwork(ArrayAPIBoundaryMixin, PersistenceMixin, CallbackSupportMixin,
     def _validate_predict_input(self, X):
         """validate_data for prediction. Finiteness is checked batch by batch in
         :meth:`_logits` instead of in one pass here: a pass over a memory-mapped X
-        would make the whole file resident before the first batch."""
-        check_is_fitted(self, "network_")
+        would make the whole file resident before the first batch.
+
+        A plain 2-D float ndarray with the fitted number of columns, from an estimator
+        fitted without feature names, is returned as it is: scikit-learn's checks would
+        return it unchanged and silently, and they are most of a one-row predict's time.
+        """
+        self._check_fitted()
+        if not hasattr(self, "feature_names_in_") and is_ready_matrix(
+                X, getattr(self, "n_features_in_", None), **self._x_validation()):
+            return X
         return validate_data(self, X, reset=False, ensure_all_finite=False,
                              **self._x_validation())
+
+    def _check_fitted(self):
+        """check_is_fitted(self, "network_"), skipped when the attribute is there (the
+        only thing it checks), because prediction calls it on every request."""
+        if not hasattr(self, "network_"):
+            check_is_fitted(self, "network_")
 
     #: Rows per forward pass in ``predict``; estimators with large per-row activations
     #: (convolutional maps) lower it.
@@ -406,7 +425,6 @@ class BaseNetwork(ArrayAPIBoundaryMixin, PersistenceMixin, CallbackSupportMixin,
         shape. The passes are accumulated as they run (Welford's update, in float64),
         so memory does not grow with ``mc_samples``.
         """
-        check_is_fitted(self, "network_")
         X = self._validate_predict_input(X)
         X, _ = self._network_input(X, reset=False)
         if mc_samples is None:
@@ -453,7 +471,8 @@ class BaseNetwork(ArrayAPIBoundaryMixin, PersistenceMixin, CallbackSupportMixin,
         for start in range(0, n, step):
             rows = slice(start, min(start + step, n))
             Xb = X[rows]
-            assert_all_finite(Xb, input_name="X")
+            if not is_finite_dense(Xb):  # scikit-learn's check names what is wrong
+                assert_all_finite(Xb, input_name="X")
             with np.errstate(over="ignore", invalid="ignore"):  # checked just below
                 # e.g. float64 X for a network fitted in float32
                 Xn = Xb.astype(out.dtype) if Xb.dtype != out.dtype else Xb
@@ -471,7 +490,10 @@ class BaseNetwork(ArrayAPIBoundaryMixin, PersistenceMixin, CallbackSupportMixin,
         """Rows per forward pass: ``_predict_batch_rows``, fewer for wide layers, so a
         batch's activations stay within :data:`PREDICT_BATCH_BYTES`."""
         net = self.network_
-        per_row = sum(e.activations for e in plan(net.layers, net.input_shape))
+        shape, per_row = _ACTIVATIONS_PER_ROW.get(net, (None, None))
+        if shape != net.input_shape:
+            per_row = sum(e.activations for e in plan(net.layers, net.input_shape))
+            _ACTIVATIONS_PER_ROW[net] = (net.input_shape, per_row)
         fit = PREDICT_BATCH_BYTES // max(per_row * net.params.dtype.itemsize, 1)
         return int(max(1, min(self._predict_batch_rows, fit)))
 
@@ -490,15 +512,34 @@ class BaseNetwork(ArrayAPIBoundaryMixin, PersistenceMixin, CallbackSupportMixin,
                              "Monte Carlo pass gives the same output.")
         check_mc_work(self, int(mc_samples), n_samples)
 
-    def summary(self):
-        """Layers, output shapes and parameter counts as a text table (Keras-style).
+    def summary(self, batch_size=None):
+        """Layers, output shapes, parameter counts and activation memory per batch
+        as a text table (Keras-style).
+
+        Parameters
+        ----------
+        batch_size : int, optional
+            Rows of the batch whose activation memory is given per layer (outputs,
+            gradients, caches and scratch of a training step). Default: the training
+            batch, ``batch_size`` (200 for ``"auto"``); L-BFGS trains on all rows at
+            once, so pass the number of samples for it.
 
         Returns
         -------
         table : str
+
+        Examples
+        --------
+        >>> from sknn import MLPClassifier
+        >>> clf = MLPClassifier((16,), max_iter=20, random_state=0).fit(
+        ...     [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], [0, 1, 1, 0])
+        >>> print(clf.summary().splitlines()[-2])
+        Activation memory per batch of 200: 54.7 KiB
         """
         check_is_fitted(self, "network_")
-        return self.network_.summary()
+        if batch_size is None:
+            batch_size = 200 if self.batch_size == "auto" else self.batch_size
+        return self.network_.summary(int(batch_size))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

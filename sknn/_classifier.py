@@ -192,10 +192,24 @@ class NetworkClassifierMixin(ClassifierMixin):
         -------
         y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
         """
-        p = self.predict_proba(X, mc_samples)
-        if self._label_binarizer.y_type_ == "binary":
-            p = p[:, 1:]
-        return self._label_binarizer.inverse_transform(p)
+        return self._decode(self.predict_proba(X, mc_samples))
+
+    def _decode(self, proba):
+        """Labels from probabilities, as the fitted LabelBinarizer's inverse_transform.
+
+        Binary and multiclass targets are decoded here (the class of the largest
+        probability; for binary, the positive class above the binarizer's threshold),
+        because scikit-learn's generic version is a large part of a one-row predict.
+        """
+        lb = self._label_binarizer
+        if lb.y_type_ == "multiclass" and not lb.sparse_input_:
+            return lb.classes_.take(np.argmax(proba, axis=1))
+        if lb.y_type_ == "binary" and not lb.sparse_input_ and len(lb.classes_) == 2:
+            positive = proba[:, 1] > (lb.pos_label + lb.neg_label) / 2.0
+            return lb.classes_[positive.astype(np.intp)]
+        if lb.y_type_ == "binary":
+            proba = proba[:, 1:]
+        return lb.inverse_transform(proba)
 
     def decision_function(self, X):
         """Raw output-layer values (logits) before the logistic or softmax.

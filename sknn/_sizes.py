@@ -9,7 +9,7 @@ import math
 import os
 from numbers import Integral
 
-from .nn.network import plan
+from .nn.network import format_bytes, plan
 from .nn.optimizers import OPTIMIZERS
 
 #: Extra float64 vectors scipy's L-BFGS-B keeps: ``maxcor`` (10) pairs of updates,
@@ -84,16 +84,6 @@ def _address_space_headroom():
         return max(limit - mapped, 0)
     except (ImportError, OSError, ValueError, StopIteration):
         return None
-
-
-def format_bytes(n):
-    """``n`` bytes as a short human figure (``'52.2 GiB'``)."""
-    n = float(n)
-    units = ("bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB", "YiB")
-    for unit in units:
-        if n < 1024 or unit == units[-1]:
-            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
-        n /= 1024
 
 
 def positive_ints(value, name, *, allow_empty=True):

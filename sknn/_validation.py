@@ -21,7 +21,7 @@ from sklearn.base import is_classifier
 from sklearn.utils.validation import assert_all_finite as _sklearn_assert_all_finite
 from sklearn.utils.validation import validate_data as _sklearn_validate_data
 
-__all__ = ["assert_all_finite", "validate_data"]
+__all__ = ["assert_all_finite", "is_ready_matrix", "validate_data"]
 
 # numpy's and Python's words for a value that is not a number
 _NOT_A_NUMBER = re.compile(r"could not convert|argument must be a string or a (real )?number")
@@ -72,6 +72,51 @@ def assert_all_finite(X, *, input_name=""):
     """
     with np.errstate(all="ignore"):
         _sklearn_assert_all_finite(X, input_name=input_name)
+
+
+def is_ready_matrix(X, n_features, *, dtype, allow_nd=False, **_):
+    """Whether ``validate_data(..., reset=False, ensure_all_finite=False)`` with these
+    options would return X itself without a warning or an error, cheaply decided.
+
+    True only for an exact ``numpy.ndarray`` (no subclass such as a memmap or a matrix)
+    with two dimensions, at least one row, ``n_features`` columns and a native float
+    dtype among ``dtype``, and only where n-d input is refused (``allow_nd=False``):
+    every other input goes through scikit-learn's checks and gets their errors.
+
+    Parameters
+    ----------
+    X : object
+        The input to predict from.
+    n_features : int
+        The fitted ``n_features_in_``.
+    dtype : dtype or tuple of dtypes
+        The ``dtype`` option given to ``validate_data``.
+    allow_nd : bool, default=False
+        The ``allow_nd`` option given to ``validate_data``.
+
+    Returns
+    -------
+    ready : bool
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> is_ready_matrix(np.zeros((1, 3)), 3, dtype=(np.float64, np.float32))
+    True
+    >>> is_ready_matrix(np.zeros((1, 3), dtype=int), 3, dtype=(np.float64, np.float32))
+    False
+    """
+    dtypes = dtype if isinstance(dtype, tuple) else (dtype,)
+    return (type(X) is np.ndarray and not allow_nd and X.ndim == 2 and X.shape[0] > 0
+            and X.shape[1] == n_features and any(X.dtype == d for d in dtypes))
+
+
+def is_finite_dense(X):
+    """True when X is a float ndarray without NaN or infinity (no copy of X beyond one
+    boolean pass); False for anything else, which then goes through
+    :func:`assert_all_finite` for scikit-learn's error."""
+    return (isinstance(X, np.ndarray) and X.dtype.kind == "f"
+            and bool(np.isfinite(X).all()))
 
 
 def _check_label_range(y):

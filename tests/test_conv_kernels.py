@@ -265,3 +265,23 @@ def test_max_blocks_matches_max_and_routes_to_one_winner(P):
     assert np.all(np.count_nonzero(dZ, axis=0) <= 1)
     winners = np.argmax(dZ != 0, axis=0)
     np.testing.assert_array_equal(np.take_along_axis(Z, winners[None], 0)[0], Y)
+
+
+@pytest.mark.parametrize("strides, padding", [((1, 1), "same"), ((2, 2), "same"),
+                                              ((1, 1), "valid"), ((2, 1), "valid")])
+def test_col2im_by_offset_equals_col2im_bitwise(strides, padding):
+    # the conv layers feed one offset at a time into a reused buffer: same floats
+    rng = np.random.default_rng(0)
+    shape, kernel = (2, 7, 6, 3), (3, 3)
+    Ho = ck.conv_geometry(7, 3, strides[0], padding)[0]
+    Wo = ck.conv_geometry(6, 3, strides[1], padding)[0]
+    D = rng.standard_normal((9, 2 * Ho * Wo, 3)).astype(np.float32)
+    buf = np.empty(D.shape[1:], D.dtype)
+
+    def one_offset(k):
+        buf[...] = D[k]
+        return buf
+
+    got = ck.col2im_by_offset(one_offset, shape, kernel, strides, padding,
+                              out=np.full(shape, np.nan, np.float32))
+    np.testing.assert_array_equal(got, ck.col2im(D, shape, kernel, strides, padding))

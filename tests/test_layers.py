@@ -151,3 +151,17 @@ def test_summary_lists_layers_and_parameter_count():
     text = small_network().summary()
     assert "Dense(4" in text and "BatchNormalization" in text
     assert f"Total params: {5 * 4 + 4 + 4 + 4 + 4 * 3 + 3 + 3 * 2 + 2:,}" in text
+
+
+def test_summary_gives_activation_memory_per_batch_from_the_plan():
+    from sknn.nn.network import format_bytes, plan
+
+    net = small_network()
+    text = net.summary(batch_size=50)
+    entries = plan(net.layers, net.input_shape)
+    total = sum(e.activations for e in entries) * 50 * net.params.dtype.itemsize
+    assert "Activations (batch 50)" in text
+    assert f"Activation memory per batch of 50: {format_bytes(total)}" in text
+    first = sum(e.activations for e in plan(net.layers[:1], net.input_shape))
+    assert format_bytes(first * 50 * net.params.dtype.itemsize) in text.splitlines()[3]
+    assert "Activations" not in net.summary()  # without a batch size: Keras's columns

@@ -71,6 +71,16 @@ def plan(layers, input_shape):
     return entries
 
 
+def format_bytes(n):
+    """``n`` bytes as a short human figure (``'52.2 GiB'``)."""
+    n = float(n)
+    units = ("bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB", "YiB")
+    for unit in units:
+        if n < 1024 or unit == units[-1]:
+            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1024
+
+
 def _shallow_copy(obj):
     # Not copy.copy: that goes through __getstate__/__setstate__, which strip the
     # parameter views and rebind the original layers' gradients.
@@ -254,16 +264,40 @@ class Sequential:
             self._bind()  # unpickled params are copies: make them views again
 
     # -- description ----------------------------------------------------------------
-    def summary(self):
-        """A text table of layers, output shapes and parameter counts (as Keras's)."""
-        rows = [("Layer", "Output shape", "Params")]
+    def summary(self, batch_size=None):
+        """A text table of layers, output shapes and parameter counts (as Keras's).
+
+        Parameters
+        ----------
+        batch_size : int, optional
+            If given, a column gives each layer's activation memory for a training
+            batch of this many rows (outputs, gradients, caches and scratch, as
+            :func:`plan` sizes them), and a last line their total.
+
+        Returns
+        -------
+        table : str
+        """
+        header = ("Layer", "Output shape", "Params")
+        if batch_size is not None:
+            header += (f"Activations (batch {batch_size})",)
+        rows, shape, total = [header], tuple(self.input_shape), 0
         for layer in self.layers:
             out = "(None, " + ", ".join(str(s) for s in layer.output_shape) + ")"
             n = sum(leaf.n_params for leaf in _leaves([layer]))
-            rows.append((repr(layer) if len(repr(layer)) < 40 else type(layer).__name__, out, f"{n:,}"))
-        widths = [max(len(r[i]) for r in rows) for i in range(3)]
-        line = "-" * (sum(widths) + 4)
-        text = [line, "  ".join(c.ljust(w) for c, w in zip(rows[0], widths)), line]
-        text += ["  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in rows[1:]]
-        text += [line, f"Total params: {self.params.size:,}", line]
-        return "\n".join(text)
+            name = repr(layer) if len(repr(layer)) < 40 else type(layer).__name__
+            row = (name, out, f"{n:,}")
+            if batch_size is not None:
+                entries = plan([layer], shape)
+                nbytes = sum(e.activations for e in entries) * batch_size * self.dtype.itemsize
+                total += nbytes
+                row += (format_bytes(nbytes),)
+            rows.append(row)
+            shape = tuple(layer.output_shape)
+        widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
+        line = "-" * (sum(widths) + 2 * (len(widths) - 1))
+        cells = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+        text = [line, cells[0], line, *cells[1:], line, f"Total params: {self.params.size:,}"]
+        if batch_size is not None:
+            text.append(f"Activation memory per batch of {batch_size}: {format_bytes(total)}")
+        return "\n".join(text + [line])

@@ -32,7 +32,7 @@ value). :func:`unblock` restores NHWC order where it is needed.
 The only Python loops run over kernel (or pool) offsets, never over samples or pixels.
 """
 
-from ._im2col import col2im, conv_geometry, im2col, unblock
+from ._im2col import col2im, col2im_by_offset, conv_geometry, im2col, unblock
 from ._pooling import (
                        avg_pool,
                        avg_pool_backward,
@@ -43,6 +43,6 @@ from ._pooling import (
                        pool_geometry,
 )
 
-__all__ = ["avg_pool", "avg_pool_backward", "col2im", "conv_geometry", "im2col",
-           "max_blocks", "max_blocks_backward", "max_pool", "max_pool_backward",
+__all__ = ["avg_pool", "avg_pool_backward", "col2im", "col2im_by_offset", "conv_geometry",
+           "im2col", "max_blocks", "max_blocks_backward", "max_pool", "max_pool_backward",
            "pool_geometry", "unblock"]

@@ -184,24 +184,62 @@ def col2im(dcols, input_shape, kernel, strides=(1, 1), padding="valid", out=None
     -------
     dX : ndarray of shape (n, H, W, C)
     """
+    return col2im_by_offset(lambda k: dcols[k], input_shape, kernel, strides, padding,
+                            out=out, dtype=dcols.dtype)
+
+
+def col2im_by_offset(offset_grad, input_shape, kernel, strides=(1, 1), padding="valid",
+                     out=None, dtype=None):
+    """:func:`col2im` with the patch gradient of one kernel offset at a time.
+
+    ``offset_grad(k)`` returns offset ``k = i * kw + j``'s block, of shape
+    ``(n * Ho * Wo, C)``; it is called once per offset and its result is consumed
+    before the next call, so it may reuse one buffer: a layer then holds one offset's
+    patch gradient instead of all ``kh * kw`` of them (the largest array of a
+    convolution's backward pass for large images). Offsets are summed in the same
+    order as :func:`col2im`'s, so both give the same floats.
+
+    Parameters
+    ----------
+    offset_grad : callable ``offset_grad(k) -> ndarray of shape (n * Ho * Wo, C)``
+    input_shape : tuple of int (n, H, W, C)
+    kernel, strides, padding
+        As given to :func:`im2col`.
+    out : ndarray of shape (n, H, W, C), optional
+        Destination (overwritten).
+    dtype : numpy dtype, optional
+        Of a new ``out`` (default: the first block's).
+
+    Returns
+    -------
+    dX : ndarray of shape (n, H, W, C)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> d = np.ones((9, 4, 1))  # 3x3 kernel, 'same', one 2x2 image: 4 positions
+    >>> col2im_by_offset(lambda k: d[k], (1, 2, 2, 1), (3, 3), padding="same")[0, :, :, 0]
+    array([[4., 4.],
+           [4., 4.]])
+    """
     n, H, W, C = input_shape
     (Ho, ph), (Wo, pw) = (conv_geometry(H, kernel[0], strides[0], padding),
                           conv_geometry(W, kernel[1], strides[1], padding))
-    d = dcols.reshape(kernel[0], kernel[1], n, Ho, Wo, C)
-    if out is None:
-        out = np.empty(input_shape, dtype=dcols.dtype)
     blocks = list(_offset_blocks((H, W), (Ho, Wo), kernel, strides, (ph, pw)))
     # An offset whose block covers every pixel can be assigned instead of added,
     # which saves zeroing dX (the centre tap of a stride-1 'same' convolution does).
     full = next((b for b in blocks if _covers(b, H, W)), None)
-    if full is None:
-        out.fill(0)
-    for i, j, ro, co, ri, ci in blocks:
+    order = blocks if full is None else [full] + [b for b in blocks if b is not full]
+    for i, j, ro, co, ri, ci in order:
+        d = offset_grad(i * kernel[1] + j).reshape(n, Ho, Wo, C)
+        if out is None:
+            out = np.empty(input_shape, dtype=d.dtype if dtype is None else dtype)
+        if full is None and (i, j) == order[0][:2]:
+            out.fill(0)
         if full is not None and (i, j) == full[:2]:
-            out[...] = d[i, j]
-    for i, j, ro, co, ri, ci in blocks:
-        if full is None or (i, j) != full[:2]:
-            out[:, ri, ci] += d[i, j, :, ro, co]
+            out[...] = d
+        else:
+            out[:, ri, ci] += d[:, ro, co]
     return out
 
 

@@ -198,7 +198,7 @@ def avg_pool_backward(dY, input_shape, pool, strides, alloc=None):
                         _alloc(alloc, "davg_rows", tuple(input_shape), dY.dtype))
 
 
-def max_blocks(Z, alloc=None, with_argmax=True):
+def max_blocks(Z, alloc=None, with_argmax=True, overwrite=False):
     """Elementwise maximum over contiguous blocks: ``Y = max_k Z[k]``.
 
     With patch rows ordered by pool-window offset (``im2col(..., blocks=pool)``), this
@@ -212,6 +212,10 @@ def max_blocks(Z, alloc=None, with_argmax=True):
     alloc : callable, optional
     with_argmax : bool, default=True
         Record each comparison's winner for :func:`max_blocks_backward`.
+    overwrite : bool, default=False
+        Write each pair's maximum over the first of the pair, so that no scratch
+        arrays are taken (Z is spoilt; Y is then a view of ``Z[0]``). For callers that
+        need Z no more, such as a max pool before a monotone activation.
 
     Returns
     -------
@@ -227,7 +231,8 @@ def max_blocks(Z, alloc=None, with_argmax=True):
             if with_argmax:
                 # strict '>' keeps the first maximum: one winner per window, even on ties
                 won.append(np.greater(b, a, out=_alloc(alloc, f"won{depth}_{i}", a.shape, bool)))
-            nxt.append(np.maximum(a, b, out=_alloc(alloc, f"max{depth}_{i}", a.shape, a.dtype)))
+            out = a if overwrite else _alloc(alloc, f"max{depth}_{i}", a.shape, a.dtype)
+            nxt.append(np.maximum(a, b, out=out))
         nxt += level[len(level) - len(level) % 2:]  # an odd block out goes up as it is
         switches.append(won)
         level, depth = nxt, depth + 1
@@ -255,8 +260,11 @@ def max_blocks_backward(dY, switches, n_blocks, alloc=None):
     dZ = _alloc(alloc, "dmax_blocks", (n_blocks,) + dY.shape, dY.dtype)
     grads = [dY]
     for depth in reversed(range(len(switches))):
-        below = (list(dZ) if depth == 0 else
-                 [_alloc(alloc, f"dmax{depth}_{k}", dY.shape, dY.dtype) for k in range(sizes[depth])])
+        # Node k of level `depth` covers blocks k * 2**depth onwards, so its gradient
+        # can live in the first of them until it is split further down: no scratch
+        # arrays. (A pair's gradient and its first child share that block; the split
+        # below reads it before overwriting it, elementwise.)
+        below = [dZ[k << depth] for k in range(sizes[depth])]
         for i, won in enumerate(switches[depth]):
             # the winner of a pair gets the gradient, the loser d - d = 0
             np.multiply(grads[i], won, out=below[2 * i + 1])

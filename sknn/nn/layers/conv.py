@@ -3,7 +3,7 @@
 import numpy as np
 
 from .. import activations, initializers
-from ..conv_kernels import col2im, conv_geometry, im2col
+from ..conv_kernels import col2im_by_offset, conv_geometry, im2col
 from .base import Layer
 
 
@@ -91,12 +91,13 @@ class Conv2D(Layer):
         return shapes
 
     def activation_size(self, input_shape):
-        # patch matrix and its gradient (kh*kw*C per output position each), Z and A,
-        # and dX of the input's size
+        # patch matrix (kh*kw*C per output position), one offset's patch gradient
+        # (C per position), Z and A, and dX of the input's size
         Ho, Wo, F = Conv2D.compute_output_shape(self, input_shape)  # before any pooling
         (kh, kw), C = self.kernel_size, int(input_shape[-1])
         patches = Ho * Wo * (kh * kw * C + 1)
-        return 2 * patches + 2 * Ho * Wo * F + int(input_shape[0]) * int(input_shape[1]) * C
+        return (patches + Ho * Wo * C + 2 * Ho * Wo * F
+                + int(input_shape[0]) * int(input_shape[1]) * C)
 
     def multiply_adds(self, input_shape):
         Ho, Wo, F = Conv2D.compute_output_shape(self, input_shape)  # before any pooling
@@ -163,12 +164,14 @@ class Conv2D(Layer):
     def _input_grad(self, dZ, x_shape):
         """dX from dZ of shape (n * Ho * Wo, filters) in NHWC row order."""
         kh, kw, c_in, _ = self.params["W"].shape
-        # Every offset's patch gradient at once: (N, F) @ (kh*kw, F, C) -> (kh*kw, N, C).
         W_t = self.params["W"].reshape(kh * kw, c_in, self.filters).transpose(0, 2, 1)
-        dcols = self.buffer("dcols", (kh * kw, dZ.shape[0], c_in), dZ.dtype)
-        np.matmul(dZ, W_t, out=dcols)
+        # One offset's patch gradient at a time, (N, F) @ (F, C), into one reused
+        # buffer: all kh*kw of them at once would be the largest array of the backward
+        # pass (9 times the input's size for 3x3 kernels).
+        dcol = self.buffer("dcol", (dZ.shape[0], c_in), dZ.dtype)
         dX = self.buffer("dX", x_shape, dZ.dtype)
-        return col2im(dcols, x_shape, self.kernel_size, self.strides, self.padding, out=dX)
+        return col2im_by_offset(lambda k: np.matmul(dZ, W_t[k], out=dcol), x_shape,
+                                self.kernel_size, self.strides, self.padding, out=dX)
 
     def __repr__(self):
         return (f"Conv2D({self.filters}, kernel_size={self.kernel_size}, strides={self.strides}, "

@@ -72,8 +72,11 @@ class ConvMaxPool2D(Conv2D):
             A_full = act.forward(Z, out=Z if act.uses_output else self.buffer("A_full", Z.shape, Z.dtype))
         P = self.pool_size[0] * self.pool_size[1]
         pre = Z if A_full is None else A_full
+        # Before a monotone activation, backward needs Y but not Z: the pool's
+        # maxima then overwrite Z instead of taking scratch arrays of their own.
         Y, switches = max_blocks(pre.reshape(P, -1, F), alloc=self.buffer,
-                                 with_argmax=training or self.keep_cache)
+                                 with_argmax=training or self.keep_cache,
+                                 overwrite=self._late)
         A = Y
         if self._late:
             A = act.forward(Y, out=self.buffer("A", Y.shape, Y.dtype))

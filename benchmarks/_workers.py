@@ -1,0 +1,62 @@
+"""What every benchmark that runs its frameworks in subprocesses shares.
+
+Peak resident memory (``ru_maxrss``) is per process, so a fair memory comparison runs
+each framework in a process of its own. The parent alternates those processes round
+by round (A B A B ...) so that drifts in the machine's load hit all frameworks alike,
+and reports medians and ratios from that one run, next to what the numbers depend on:
+the CPU model, the BLAS library's kernel (AVX2 "Haswell" or AVX-512 "SkylakeX" for
+OpenBLAS) and the machine's load average.
+"""
+
+import json
+import os
+import resource
+import subprocess
+import sys
+
+
+def maxrss_mb():
+    """Peak resident set size of this process in MiB."""
+    scale = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB on Linux
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale / 2**20
+
+
+def limit_threads(n):
+    """Limit BLAS (threadpoolctl) and, when it is imported, PyTorch to ``n`` threads."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=n)
+    if "torch" in sys.modules:
+        sys.modules["torch"].set_num_threads(n)
+
+
+def blas_kernel():
+    """NumPy's BLAS library, version and kernel, e.g. ``'openblas 0.3.31 (Haswell)'``."""
+    import numpy as np  # noqa: F401  (loads the BLAS library threadpoolctl inspects)
+    from threadpoolctl import threadpool_info
+
+    infos = [i for i in threadpool_info() if i["user_api"] == "blas"]
+    return "; ".join(f"{i['internal_api']} {i.get('version')} ({i.get('architecture')})"
+                     for i in infos) or "unknown"
+
+
+def load_average():
+    """The 1, 5 and 15 minute load averages as a string (``'n/a'`` where unknown)."""
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "n/a"
+
+
+def header(cpu_model):
+    """One line naming the CPU, BLAS kernel and load average."""
+    return f"CPU: {cpu_model}; BLAS: {blas_kernel()}; load average: {load_average()}"
+
+
+def spawn(script, worker_args):
+    """Run ``script --worker ...`` in a fresh Python; return the JSON of its last line."""
+    cmd = [sys.executable, os.path.abspath(script), *map(str, worker_args)]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if out.returncode != 0:
+        raise RuntimeError(f"worker {' '.join(cmd[1:])} failed:\n{out.stderr}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
