@@ -94,7 +94,8 @@ def _fit_chunk(W, b, Xc, P, C, eta, decay, step, fit_intercept, intercept_scale=
     T, sparse, n_units = _targets(P, step), sp.issparse(Xc), W.shape[0]
     etaC = eta * C
     # scikit-learn's rule without decay: near-ties are decided with its own arithmetic
-    exact = step == "sign" and not decays
+    sign = step == "sign"
+    exact = sign and not decays
     margin = _tie_margins(Xc, W, b, etaC, intercept_scale) if exact else None
     rows, errors = [], []
     start = 0
@@ -114,14 +115,16 @@ def _fit_chunk(W, b, Xc, P, C, eta, decay, step, fit_intercept, intercept_scale=
             if not _wrong(Z[i], P[i], step).any():
                 start = i + 1
                 continue
-        e = _update(Z[i], P[i], T[i], etaC[i], step)  # (n_units,)
+        # (n_units,); the heaviside update inlined: this line runs once per mistake
+        e = etaC[i] * (T[i] - (Z[i] > 0)) if not sign else _update(Z[i], P[i], T[i],
+                                                                   etaC[i], step)
         if exact:
             _add_outer(W, e, Xc, i)  # now, in sample order, as scikit-learn rounds
         else:
             rows.append(i)
             errors.append(e)
         if fit_intercept:
-            b += intercept_scale * e
+            b += e if intercept_scale == 1.0 else intercept_scale * e
         if i + 1 < m:
             # row j > i meets W + decay**(j - i - 1 + lag) * e x_i^T: its scores move by that . x_j
             g = _dense(Xc[i + 1 :] @ Xc[i : i + 1].T).ravel() if sparse else Xc[i + 1 :] @ Xc[i]
