@@ -30,6 +30,37 @@ def limit_threads(n):
         sys.modules["torch"].set_num_threads(n)
 
 
+def torch_adam_epochs(net, X, y, epochs, batch, lr):
+    """Train a PyTorch network as sknn's benchmarks train theirs (Adam, cross-entropy,
+    reshuffled minibatches); seconds of each epoch.
+
+    Parameters
+    ----------
+    net : torch.nn.Module
+    X : torch.Tensor of shape (n_samples, ...)
+    y : torch.Tensor of shape (n_samples,)
+    epochs, batch : int
+    lr : float
+    """
+    import time
+
+    import torch
+
+    opt = torch.optim.Adam(net.parameters(), lr=lr)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    times = []
+    for _ in range(epochs):
+        start = time.perf_counter()
+        perm = torch.randperm(len(X))
+        for i in range(0, len(X), batch):
+            idx = perm[i:i + batch]
+            opt.zero_grad()
+            loss_fn(net(X[idx]), y[idx]).backward()
+            opt.step()
+        times.append(time.perf_counter() - start)
+    return times
+
+
 def blas_kernel():
     """NumPy's BLAS library, version and kernel, e.g. ``'openblas 0.3.31 (Haswell)'``."""
     import numpy as np  # noqa: F401  (loads the BLAS library threadpoolctl inspects)

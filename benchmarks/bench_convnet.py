@@ -104,18 +104,7 @@ def run_torch(epochs, threads):
         nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
         nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
         nn.Linear(32 * 7 * 7, 128), nn.ReLU(), nn.Linear(128, 10))
-    opt = torch.optim.Adam(net.parameters(), lr=LR)
-    loss_fn = nn.CrossEntropyLoss()
-    times = []
-    for _ in range(epochs):
-        start = time.perf_counter()
-        perm = torch.randperm(len(Xt))
-        for i in range(0, len(Xt), BATCH):
-            idx = perm[i:i + BATCH]
-            opt.zero_grad()
-            loss_fn(net(Xt[idx]), yt[idx]).backward()
-            opt.step()
-        times.append(time.perf_counter() - start)
+    times = _workers.torch_adam_epochs(net, Xt, yt, epochs, BATCH, LR)
     with torch.no_grad():
         accuracy = float((net(Xv).argmax(1).numpy() == y_test).mean())
     return dict(framework="torch", epoch_s=times, accuracy=accuracy,

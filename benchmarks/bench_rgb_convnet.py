@@ -70,18 +70,7 @@ def run_torch(X, y, epochs):
         nn.Conv2d(3, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
         nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
         nn.Linear(64 * (size // 4) ** 2, 128), nn.ReLU(), nn.Linear(128, N_CLASSES))
-    opt = torch.optim.Adam(net.parameters(), lr=LR)
-    loss_fn = nn.CrossEntropyLoss()
-    times = []
-    for _ in range(epochs):
-        start = time.perf_counter()
-        perm = torch.randperm(len(Xt))
-        for i in range(0, len(Xt), BATCH):
-            idx = perm[i:i + BATCH]
-            opt.zero_grad()
-            loss_fn(net(Xt[idx]), yt[idx]).backward()
-            opt.step()
-        times.append(time.perf_counter() - start)
+    times = _workers.torch_adam_epochs(net, Xt, yt, epochs, BATCH, LR)
     return times
 
 
