@@ -287,6 +287,8 @@ def test_csv_logger_rows_match_the_fitted_history(tmp_path):
     np.testing.assert_allclose([float(r["loss"]) for r in rows], est.loss_curve_, rtol=1e-12)
     np.testing.assert_allclose([float(r["validation_score"]) for r in rows],
                                est.validation_scores_)
+    np.testing.assert_allclose([float(r["validation_loss"]) for r in rows],
+                               est.validation_loss_curve_, rtol=1e-12)
     np.testing.assert_allclose([float(r["learning_rate"]) for r in rows], recorder.rates)
 
 
@@ -296,7 +298,8 @@ def test_csv_logger_appends_across_partial_fit_calls(tmp_path):
     for _ in range(3):
         est.partial_fit(X, Y, classes=np.unique(Y))
     lines = path.read_text().splitlines()
-    assert lines[0] == "epoch;loss;validation_score;learning_rate"
+    assert lines[0] == "epoch;loss;validation_score;validation_loss;learning_rate"
+    assert all(line.split(";")[2:4] == ["nan", "nan"] for line in lines[1:])  # no holdout
     assert [line.split(";")[0] for line in lines[1:]] == ["1", "2", "3"]
 
 
@@ -312,12 +315,14 @@ def test_tensorboard_event_file_reads_back_with_tensorboard(tmp_path):
     est = clf(max_iter=6, early_stopping=True).set_callbacks(TensorBoard(tmp_path)).fit(X, Y)
     events = EventAccumulator(str(tmp_path)).Reload()
     assert set(events.Tags()["scalars"]) == {
-        "epoch_loss", "epoch_validation_score", "epoch_learning_rate"}
+        "epoch_loss", "epoch_validation_score", "epoch_validation_loss", "epoch_learning_rate"}
     loss = events.Scalars("epoch_loss")
     assert [e.step for e in loss] == list(range(1, 7))
     np.testing.assert_allclose([e.value for e in loss], est.loss_curve_, rtol=1e-6)
     np.testing.assert_allclose([e.value for e in events.Scalars("epoch_validation_score")],
                                est.validation_scores_, rtol=1e-6)
+    np.testing.assert_allclose([e.value for e in events.Scalars("epoch_validation_loss")],
+                               est.validation_loss_curve_, rtol=1e-6)
 
 
 def test_tensorboard_reader_rejects_a_corrupted_record(tmp_path):

@@ -163,8 +163,10 @@ def check_monitor(monitor, estimator=None):
 
 
 def monitored_value(estimator, monitor):
-    """The latest value of ``monitor`` (published before each epoch's callbacks)."""
-    return float(getattr(estimator, _CURVES[monitor])[-1])
+    """The latest value of ``monitor`` (published before each epoch's callbacks); NaN
+    when its curve is None or empty (a validation monitor without early stopping)."""
+    values = getattr(estimator, _CURVES[monitor], None)
+    return float(values[-1]) if values else math.nan
 
 
 def is_improvement(value, best, monitor, min_delta):

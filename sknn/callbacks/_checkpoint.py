@@ -132,12 +132,6 @@ class ModelCheckpoint(SknnCallback):
 
     def _save(self, estimator, context, epoch):
         path = format_path(self.path, context, epoch=epoch, loss=estimator.loss_,
-                           validation_score=_latest(estimator, "validation_scores_"),
-                           validation_loss=_latest(estimator, "validation_loss_curve_"))
+                           validation_score=monitored_value(estimator, "validation_score"),
+                           validation_loss=monitored_value(estimator, "validation_loss"))
         save_model(estimator, path)
-
-
-def _latest(estimator, curve):
-    """The last value of a per-epoch validation attribute, NaN when there is none."""
-    values = getattr(estimator, curve, None)
-    return values[-1] if values else float("nan")

@@ -1,7 +1,6 @@
 """CSVLogger: one row per epoch in a CSV file."""
 
 import csv
-import math
 import os
 
 from ._base import (
@@ -11,6 +10,7 @@ from ._base import (
     current_learning_rate,
     epochs_trained,
     format_path,
+    monitored_value,
 )
 
 
@@ -20,20 +20,22 @@ def epoch_record(estimator):
     Returns
     -------
     record : dict
-        ``epoch`` (epochs trained, from 1), ``loss``, ``validation_score`` (NaN
-        without ``early_stopping=True``) and ``learning_rate`` (for the next epoch).
+        ``epoch`` (epochs trained, from 1), ``loss``, ``validation_score`` and
+        ``validation_loss`` (NaN without ``early_stopping=True``) and ``learning_rate``
+        (for the next epoch).
     """
-    scores = estimator.validation_scores_
     return {
         "epoch": epochs_trained(estimator),
         "loss": float(estimator.loss_curve_[-1]),
-        "validation_score": float(scores[-1]) if scores else math.nan,
+        "validation_score": monitored_value(estimator, "validation_score"),
+        "validation_loss": monitored_value(estimator, "validation_loss"),
         "learning_rate": current_learning_rate(estimator),
     }
 
 
 class CSVLogger(SknnCallback):
-    """Write ``epoch, loss, validation_score, learning_rate`` after every epoch.
+    """Write ``epoch, loss, validation_score, validation_loss, learning_rate`` after
+    every epoch (the validation columns are NaN without ``early_stopping=True``).
 
     Each row is flushed as it is written, so the file is complete up to the last
     finished epoch even if training is interrupted.
@@ -60,10 +62,10 @@ class CSVLogger(SknnCallback):
     >>> clf = MLPClassifier((8,), max_iter=3, random_state=0)
     >>> clf = clf.set_callbacks(CSVLogger(path)).fit(X, y)
     >>> open(path).readline().strip()
-    'epoch,loss,validation_score,learning_rate'
+    'epoch,loss,validation_score,validation_loss,learning_rate'
     """
 
-    FIELDS = ("epoch", "loss", "validation_score", "learning_rate")
+    FIELDS = ("epoch", "loss", "validation_score", "validation_loss", "learning_rate")
 
     def __init__(self, path, separator=",", append=False):
         self.path = path

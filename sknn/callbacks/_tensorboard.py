@@ -23,8 +23,9 @@ class TensorBoard(SknnCallback):
 
     Notes
     -----
-    Scalars are tagged ``epoch_loss``, ``epoch_validation_score`` (only with
-    ``early_stopping=True``) and ``epoch_learning_rate``; the step is the number of
+    Scalars are tagged ``epoch_loss``, ``epoch_validation_score`` and
+    ``epoch_validation_loss`` (only with ``early_stopping=True``) and
+    ``epoch_learning_rate``; the step is the number of
     epochs the network has trained. Each event is flushed as written.
     """
 
@@ -39,7 +40,7 @@ class TensorBoard(SknnCallback):
         record = epoch_record(estimator)
         step = record.pop("epoch")
         scalars = {f"epoch_{k}": v for k, v in record.items()
-                   if not (k == "validation_score" and math.isnan(v))}
+                   if not (k.startswith("validation_") and math.isnan(v))}
         run["writer"].add_scalars(step, scalars)
         return False
 
