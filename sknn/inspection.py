@@ -32,6 +32,7 @@ import scipy.sparse as sp
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 from sklearn.utils.validation import assert_all_finite, check_is_fitted
 
+from ._array_api import at_array_api_boundary
 from ._base import BaseNetwork
 from ._classifier import NetworkClassifierMixin
 from .nn import activations
@@ -51,6 +52,7 @@ _COMMON = {
 }
 
 
+@at_array_api_boundary
 @validate_params(_COMMON, prefer_skip_nested_validation=True)
 def saliency(estimator, X, *, target=None, response_method="auto"):
     """Gradient of the chosen output with respect to each input value.
@@ -95,6 +97,7 @@ default="auto"
     return _attribute(estimator, X, target, response_method, _saliency_batch)
 
 
+@at_array_api_boundary
 @validate_params(_COMMON, prefer_skip_nested_validation=True)
 def gradient_x_input(estimator, X, *, target=None, response_method="auto"):
     """Each input value times the gradient with respect to it, ``x * df/dx``.
@@ -130,6 +133,7 @@ default="auto"
     return _attribute(estimator, X, target, response_method, batch)
 
 
+@at_array_api_boundary
 @validate_params({**_COMMON, "baseline": [None, "array-like", "sparse matrix", Real],
                   "n_steps": [Interval(Integral, 1, MAX_STEPS, closed="both")]},
                  prefer_skip_nested_validation=True)

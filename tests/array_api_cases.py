@@ -183,6 +183,24 @@ def test_monte_carlo_mean_and_std_in_the_input_namespace(ns):
     _assert_in(std, xp, device, ref_std)
 
 
+@pytest.mark.parametrize("ns", NAMESPACES)
+def test_attributions_in_the_input_namespace_equal_the_numpy_ones(ns):
+    from sknn.inspection import gradient_x_input, integrated_gradients, saliency
+
+    xp, device = _namespace(*ns[:2])
+    X, y = _data(ns[2])
+    est = CASES[MLPClassifier]().fit(X, y)
+    baseline = np.full(X.shape[1], 0.5, dtype=X.dtype)
+    with sklearn.config_context(array_api_dispatch=True):
+        Xn, base_n = _to(xp, device, X[:5]), _to(xp, device, baseline)
+        got = [saliency(est, Xn, target=1), gradient_x_input(est, Xn, target=1),
+               integrated_gradients(est, Xn, baseline=base_n, n_steps=8, target=1)]
+    expected = [saliency(est, X[:5], target=1), gradient_x_input(est, X[:5], target=1),
+                integrated_gradients(est, X[:5], baseline=baseline, n_steps=8, target=1)]
+    for out, ref in zip(got, expected):
+        _assert_in(out, xp, device, ref)
+
+
 def test_string_labels_come_back_as_numpy_and_probabilities_in_the_namespace():
     xp, device = _namespace("array_api_strict", None)
     X, y = _data()
