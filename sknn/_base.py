@@ -9,7 +9,6 @@ build (:meth:`BaseNetwork._build_layers`), how X is shaped for the network
 import copy
 import functools
 import warnings
-import weakref
 from numbers import Integral, Real
 
 import numpy as np
@@ -32,7 +31,7 @@ from ._persistence import PersistenceMixin
 from ._sizes import check_mc_work, check_network_memory
 from ._validation import assert_all_finite, is_finite_dense, is_ready_matrix, validate_data
 from .nn import activations, initializers, optimizers, schedules
-from .nn.network import Sequential, plan
+from .nn.network import Sequential
 from .nn.train import (
     EpochHooks,
     TrainConfig,
@@ -105,10 +104,6 @@ PREDICT_BATCH_ROWS = 4096
 
 #: Most bytes of activations one prediction batch may take (wide layers get fewer rows).
 PREDICT_BATCH_BYTES = 256 * 2**20
-
-#: Activation values per row of each fitted network, so that ``predict`` sizes its
-#: batches without re-planning the network at every call (which a one-row predict feels).
-_ACTIVATIONS_PER_ROW = weakref.WeakKeyDictionary()
 
 
 class BaseNetwork(ArrayAPIBoundaryMixin, PersistenceMixin, CallbackSupportMixin,
@@ -490,11 +485,7 @@ class BaseNetwork(ArrayAPIBoundaryMixin, PersistenceMixin, CallbackSupportMixin,
         """Rows per forward pass: ``_predict_batch_rows``, fewer for wide layers, so a
         batch's activations stay within :data:`PREDICT_BATCH_BYTES`."""
         net = self.network_
-        shape, per_row = _ACTIVATIONS_PER_ROW.get(net, (None, None))
-        if shape != net.input_shape:
-            per_row = sum(e.activations for e in plan(net.layers, net.input_shape))
-            _ACTIVATIONS_PER_ROW[net] = (net.input_shape, per_row)
-        fit = PREDICT_BATCH_BYTES // max(per_row * net.params.dtype.itemsize, 1)
+        fit = PREDICT_BATCH_BYTES // max(net.activations_per_row * net.params.dtype.itemsize, 1)
         return int(max(1, min(self._predict_batch_rows, fit)))
 
     def _batch_rows(self, n_samples):

@@ -1,5 +1,6 @@
 """Sequential: a stack of layers whose parameters live in one flat buffer."""
 
+import functools
 import threading
 from typing import NamedTuple
 
@@ -264,6 +265,12 @@ class Sequential:
             self._bind()  # unpickled params are copies: make them views again
 
     # -- description ----------------------------------------------------------------
+    @functools.cached_property
+    def activations_per_row(self):
+        """Values per sample a batch keeps across the layers (:func:`plan`'s total),
+        planned once: prediction sizes its batches by it at every call."""
+        return sum(e.activations for e in plan(self.layers, self.input_shape))
+
     def summary(self, batch_size=None):
         """A text table of layers, output shapes and parameter counts (as Keras's).
 

@@ -194,12 +194,13 @@ def _run_epoch(net, loss, optimizer, X, Y, sample_weight, sample_idx, batch_size
 
 def _step(net, loss, optimizer, Xb, Yb, swb, config, scratch, d_buf):
     """Forward, backward and one optimizer step on a batch; returns its loss."""
-    if swb is not None and float(swb.sum()) == 0:
+    n_eff = _effective_size(Xb.shape[0], swb)
+    if n_eff == 0:
         # No sample of the batch counts (e.g. class_weight 0 for its classes): the loss
         # defines its value and gradient as 0, and a penalty per zero samples has no
         # meaning, so the batch makes no step.
         return 0.0
-    value, n_eff = _loss_and_backprop(net, loss, Xb, Yb, swb, config, d_buf)
+    value = _loss_and_backprop(net, loss, Xb, Yb, swb, n_eff, config, d_buf)
     if not math.isfinite(value):  # raised before the step: the weights stay finite
         raise TrainingDiverged(
             f"the training loss became {value}. Lower learning_rate_init, scale X "
@@ -223,20 +224,20 @@ def _step(net, loss, optimizer, Xb, Yb, swb, config, scratch, d_buf):
     return value
 
 
-def _loss_and_backprop(net, loss, X, Y, sample_weight, config, d_buf=None):
+def _loss_and_backprop(net, loss, X, Y, sample_weight, n_eff, config, d_buf=None):
     """Penalized loss of a batch, with the data part of its gradient in ``net.grads``.
+
+    ``n_eff`` is the batch size, or the sum of its sample weights
+    (:func:`_effective_size`): what penalties are divided by.
 
     Returns
     -------
     value : float
-    n_eff : float
-        Batch size, or the sum of its sample weights (what penalties are divided by).
     """
     out = net.forward(X, training=True)
     value, d_out = loss.value_and_gradient(Y, out, sample_weight, out=d_buf)
-    n_eff = _effective_size(X.shape[0], sample_weight)
     net.backward(d_out)
-    return value + _penalize(net, config, n_eff), n_eff
+    return value + _penalize(net, config, n_eff)
 
 
 def held_out_loss(net, loss, Z, Y, sample_weight, config):
@@ -367,10 +368,12 @@ def train_lbfgs(net, loss, X, Y, sample_weight, config, max_fun):
         network holds the final parameters ``x``.
     """
     scratch = np.empty(net.n_regularized, dtype=net.params.dtype)
+    with np.errstate(**QUIET):  # a float32 weight sum may overflow: the loss reports it
+        n_eff = _effective_size(X.shape[0], sample_weight)  # the same at every evaluation
 
     def loss_and_grad(w):
         net.params[...] = w
-        value, n_eff = _loss_and_backprop(net, loss, X, Y, sample_weight, config)
+        value = _loss_and_backprop(net, loss, X, Y, sample_weight, n_eff, config)
         _add_penalty_grads(net, config, n_eff, scratch)
         return value, net.grads.astype(np.float64)
 

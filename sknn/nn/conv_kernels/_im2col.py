@@ -208,7 +208,7 @@ def col2im_by_offset(offset_grad, input_shape, kernel, strides=(1, 1), padding="
     out : ndarray of shape (n, H, W, C), optional
         Destination (overwritten).
     dtype : numpy dtype, optional
-        Of a new ``out`` (default: the first block's).
+        Of a new ``out`` (default float64).
 
     Returns
     -------
@@ -230,12 +230,12 @@ def col2im_by_offset(offset_grad, input_shape, kernel, strides=(1, 1), padding="
     # which saves zeroing dX (the centre tap of a stride-1 'same' convolution does).
     full = next((b for b in blocks if _covers(b, H, W)), None)
     order = blocks if full is None else [full] + [b for b in blocks if b is not full]
+    if out is None:
+        out = np.empty(input_shape, dtype=dtype)
+    if full is None:
+        out.fill(0)
     for i, j, ro, co, ri, ci in order:
         d = offset_grad(i * kernel[1] + j).reshape(n, Ho, Wo, C)
-        if out is None:
-            out = np.empty(input_shape, dtype=d.dtype if dtype is None else dtype)
-        if full is None and (i, j) == order[0][:2]:
-            out.fill(0)
         if full is not None and (i, j) == full[:2]:
             out[...] = d
         else:
