@@ -217,7 +217,7 @@ def _attribute(estimator, X, target, response_method, batch_fn, path=None):
     X = est._validate_predict_input(X)
     X_net, _ = est._network_input(X, reset=False)
     ctx = _Context(est, response_method)
-    base, rows = None, est._predict_batch_rows
+    base, rows = None, est._predict_rows()
     if path is not None:
         base = _baseline(path[0], X, X_net, preprocess, X_raw)
         rows = max(1, rows // path[1])
@@ -353,7 +353,7 @@ def _integrated_batch(ctx, Xb, base, units, signs, n_steps):
     delta = Xb - base
     total = np.zeros(Xb.shape, dtype=np.float64)  # float64 sum of up to 10,000 terms
     # steps per pass: at most the prediction batch size of path points in memory
-    chunk = max(1, ctx.est._predict_batch_rows // Xb.shape[0])
+    chunk = max(1, ctx.est._predict_rows() // Xb.shape[0])
     for start in range(0, n_steps, chunk):
         a = alphas[start:start + chunk].astype(ctx.dtype)
         a = a.reshape((-1,) + (1,) * Xb.ndim)
