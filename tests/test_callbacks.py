@@ -18,6 +18,7 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from _epoch_callback import EpochCallback
 from sknn import MLPClassifier, MLPRegressor
 from sknn.callbacks import (
     CSVLogger,
@@ -38,26 +39,16 @@ YR = YR / YR.std()
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
 
-class Recorder:
+class Recorder(EpochCallback):
     """Independent witness: weights, rate and loss at the end of every epoch."""
 
     def __init__(self):
         self.params, self.rates, self.losses = [], [], []
 
-    def setup(self, estimator, context):
-        pass
-
-    def teardown(self, estimator, context):
-        pass
-
-    def on_fit_task_begin(self, estimator, context):
-        pass
-
-    def on_fit_task_end(self, estimator, context):
-        if context.task_name == "epoch":
-            self.params.append(estimator.network_.params.copy())
-            self.rates.append(estimator._optimizer.learning_rate)
-            self.losses.append(estimator.loss_curve_[-1])
+    def on_epoch(self, estimator):
+        self.params.append(estimator.network_.params.copy())
+        self.rates.append(estimator._optimizer.learning_rate)
+        self.losses.append(estimator.loss_curve_[-1])
 
 
 class InterruptAt(Recorder):

@@ -13,6 +13,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
+from _epoch_callback import EpochCallback
 from sknn import MLPClassifier, MLPRegressor
 
 X_IRIS, Y_IRIS = load_iris(return_X_y=True)
@@ -75,27 +76,16 @@ def test_fixed_random_state_gives_identical_models():
     assert a.loss_curve_ == b.loss_curve_
 
 
-class StopAfter:
+class StopAfter(EpochCallback):
     """A callback that asks to stop after ``n`` epochs (scikit-learn's FitCallback)."""
 
     def __init__(self, n):
         self.n = n
         self.epochs = 0
 
-    def setup(self, estimator, context):
-        pass
-
-    def teardown(self, estimator, context):
-        pass
-
-    def on_fit_task_begin(self, estimator, context):
-        pass
-
-    def on_fit_task_end(self, estimator, context):
-        if context.task_name == "epoch":
-            self.epochs += 1
-            return self.epochs >= self.n
-        return False
+    def on_epoch(self, estimator):
+        self.epochs += 1
+        return self.epochs >= self.n
 
 
 def test_a_callback_can_stop_training():

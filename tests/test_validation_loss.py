@@ -28,6 +28,7 @@ from sklearn.neural_network import MLPRegressor as SkRegressor
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from _epoch_callback import EpochCallback
 from sknn import ConvNetClassifier, MLPClassifier, MLPRegressor
 from sknn.callbacks import EarlyStopping
 from sknn.nn.network import Sequential
@@ -41,25 +42,15 @@ X_DIA, Y_DIA = load_diabetes(return_X_y=True)
 X_DIA, Y_DIA = StandardScaler().fit_transform(X_DIA), Y_DIA / 100  # positive: Poisson too
 
 
-class NetworkRecorder:
+class NetworkRecorder(EpochCallback):
     """A scikit-learn callback keeping a copy of the network (weights and batch-norm
     statistics) at the end of every epoch."""
 
     def __init__(self):
         self.networks = []
 
-    def setup(self, estimator, context):
-        pass
-
-    def teardown(self, estimator, context):
-        pass
-
-    def on_fit_task_begin(self, estimator, context):
-        pass
-
-    def on_fit_task_end(self, estimator, context):
-        if context.task_name == "epoch":
-            self.networks.append(copy.deepcopy(estimator.network_))
+    def on_epoch(self, estimator):
+        self.networks.append(copy.deepcopy(estimator.network_))
 
 
 def fit_recording(est, X, y, sample_weight=None):
