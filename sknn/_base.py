@@ -17,7 +17,7 @@ from sklearn.base import BaseEstimator
 from sklearn.callback import CallbackSupportMixin, with_callbacks
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
-from sklearn.utils import check_random_state
+from sklearn.utils import check_random_state, check_scalar
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.optimize import _check_optimize_result
 from sklearn.utils.validation import (
@@ -54,6 +54,15 @@ def store_arguments(est, arguments):
     for name, value in arguments.items():
         if name != "self":
             setattr(est, name, value)
+
+
+def x_too_large(Xb, dtype):
+    """The ValueError for a batch ``Xb`` whose results overflowed the network's ``dtype``
+    (predictions, hidden representations, attributions), never returned as NaN or inf."""
+    return ValueError(
+        f"X is too large for this network: its outputs overflowed to NaN or infinity in "
+        f"{np.dtype(dtype)} (max |X| = {abs(Xb).max():.3g}). Scale X as the training data "
+        "were scaled.")
 
 
 def has_partial_fit(est):
@@ -473,10 +482,7 @@ class BaseNetwork(ArrayAPIBoundaryMixin, PersistenceMixin, CallbackSupportMixin,
                 Xn = Xb.astype(out.dtype) if Xb.dtype != out.dtype else Xb
                 out[rows] = forward(Xn)
             if check_finite and not np.all(np.isfinite(out[rows])):
-                raise ValueError(
-                    f"X is too large for this network: its outputs overflowed to NaN or "
-                    f"infinity in {out.dtype} (max |X| = {abs(Xb).max():.3g}). Scale X as "
-                    "the training data were scaled.")
+                raise x_too_large(Xb, out.dtype)
             if release is not None:
                 release(rows.start, rows.stop)
         return out
@@ -530,6 +536,7 @@ class BaseNetwork(ArrayAPIBoundaryMixin, PersistenceMixin, CallbackSupportMixin,
         check_is_fitted(self, "network_")
         if batch_size is None:
             batch_size = 200 if self.batch_size == "auto" else self.batch_size
+        check_scalar(batch_size, "batch_size", Integral, min_val=1)
         return self.network_.summary(int(batch_size))
 
     def __sklearn_tags__(self):

@@ -33,7 +33,7 @@ from sklearn.utils._param_validation import Interval, StrOptions, validate_param
 from sklearn.utils.validation import assert_all_finite, check_is_fitted
 
 from ._array_api import at_array_api_boundary
-from ._base import BaseNetwork
+from ._base import BaseNetwork, x_too_large
 from ._classifier import NetworkClassifierMixin
 from .nn import activations
 
@@ -228,8 +228,11 @@ def _attribute(estimator, X, target, response_method, batch_fn, path=None):
         sl = slice(start, min(start + rows, n))
         Xb = _dense_batch(X_net[sl], ctx.dtype)
         ub, sb = _resolve(ctx, Xb, units, signs, sl)
-        args = () if base is None else (np.asarray(base[sl], dtype=ctx.dtype),)
-        out[sl] = batch_fn(ctx, Xb, ub, sb, *args)
+        with np.errstate(over="ignore", invalid="ignore"):  # checked just below
+            args = () if base is None else (np.asarray(base[sl], dtype=ctx.dtype),)
+            out[sl] = batch_fn(ctx, Xb, ub, sb, *args)
+        if not np.all(np.isfinite(out[sl])):
+            raise x_too_large(X_net[sl], ctx.dtype)
     return out.reshape(X.shape)
 
 
@@ -252,11 +255,16 @@ def _unwrap(estimator):
 
 
 def _dense_batch(Xb, dtype):
-    """One batch as a dense array of the network's dtype, checked finite like predict."""
+    """One batch as a dense array of the network's dtype, checked finite like predict
+    (values beyond ``dtype``, float64 X for a float32 network, raise as predict does)."""
     if sp.issparse(Xb):
         Xb = Xb.toarray()
     assert_all_finite(Xb, input_name="X")
-    return np.asarray(Xb, dtype=dtype)
+    with np.errstate(over="ignore"):
+        Xn = np.asarray(Xb, dtype=dtype)
+    if Xn is not Xb and not np.all(np.isfinite(Xn)):
+        raise x_too_large(Xb, dtype)
+    return Xn
 
 
 # -- what f is -----------------------------------------------------------------------------

@@ -519,6 +519,19 @@ def test_bad_inputs_give_predicts_errors(iris):
         integrated_gradients(clf, X_nan)
 
 
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+@pytest.mark.parametrize("attribute", [saliency, gradient_x_input, integrated_gradients])
+def test_x_beyond_a_float32_network_gives_predicts_error(iris, attribute):
+    X, y = iris
+    clf = MLPClassifier((5,), max_iter=30, random_state=0).fit(X.astype(np.float32), y)
+    with pytest.raises(ValueError) as from_predict:
+        clf.predict(X[:2] * 1e40)  # beyond float32's 3.4e38
+    with pytest.raises(ValueError) as from_attribution:
+        attribute(clf, X[:2] * 1e40)
+    assert str(from_attribution.value) == str(from_predict.value)
+    assert "X is too large for this network" in str(from_predict.value)
+
+
 def test_bad_parameters(iris):
     X, y = iris
     clf = _fit(SMOOTH_CLASSIFIERS["mlp-tanh"](), X, y)

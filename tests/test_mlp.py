@@ -136,6 +136,14 @@ def test_summary_is_a_keras_like_table():
     assert f"Total params: {4 * 8 + 8 + 8 * 3 + 3}" in text
 
 
+@pytest.mark.parametrize("bad, error", [("a", TypeError), (2.5, TypeError), (0, ValueError),
+                                        (-5, ValueError)])
+def test_summary_refuses_a_batch_size_that_is_not_a_positive_int(bad, error):
+    est = clf(hidden_layer_sizes=(8,)).fit(X_IRIS, Y_IRIS)
+    with pytest.raises(error, match="batch_size"):
+        est.summary(batch_size=bad)
+
+
 def test_from_weights_builds_a_fitted_model():
     W1, b1 = np.array([[20.0, -20.0], [20.0, -20.0]]), np.array([-10.0, 30.0])
     W2, b2 = np.array([[20.0], [20.0]]), np.array([-30.0])
