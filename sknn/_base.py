@@ -217,7 +217,7 @@ class BaseNetwork(ArrayAPIBoundaryMixin, PersistenceMixin, CallbackSupportMixin,
                              f"fitted with {self.n_outputs_}; only a new fit (warm_start=False) "
                              "can change them.")
         # a continued fit (partial_fit, warm_start) that diverges gives these weights back
-        previous = None if first else self.network_.params.copy()
+        previous = None if first else self.network_.snapshot()
         ctx = self._init_callback_context(max_subtasks=self.max_iter if not incremental else 1)
         metadata = None if sample_weight is None else {"sample_weight": sample_weight}
         ctx.call_on_fit_task_begin(estimator=self, X=X, y=y, metadata=metadata)
@@ -238,7 +238,8 @@ class BaseNetwork(ArrayAPIBoundaryMixin, PersistenceMixin, CallbackSupportMixin,
 
     def _undo_training(self, previous):
         """Never hand back NaN weights: a first fit leaves no model, a continued one the
-        ``previous`` parameters (with a fresh optimizer, whose moments may be NaN too).
+        ``previous`` snapshot (parameters and batch-norm statistics) with a fresh
+        optimizer, whose moments may be NaN too.
 
         Returns
         -------
@@ -248,7 +249,7 @@ class BaseNetwork(ArrayAPIBoundaryMixin, PersistenceMixin, CallbackSupportMixin,
         if previous is None:
             del self.network_
             return ""
-        self.network_.params[...] = previous
+        self.network_.restore(previous)
         self.__dict__.pop("_optimizer", None)
         return (" The model keeps the weights it had before this call; its optimizer "
                 "starts afresh.")

@@ -4,6 +4,8 @@ scikit-learn's callback protocol has four hooks; the test witnesses only need th
 epoch's end, so they subclass this and implement :meth:`EpochCallback.on_epoch`.
 """
 
+import copy
+
 
 class EpochCallback:
     """Calls ``on_epoch(estimator)`` after each epoch; its return value asks to stop."""
@@ -24,3 +26,14 @@ class EpochCallback:
 
     def on_epoch(self, estimator):
         raise NotImplementedError
+
+
+class NetworkRecorder(EpochCallback):
+    """Keeps a copy of the network (weights and batch-norm statistics) at the end of
+    every epoch."""
+
+    def __init__(self):
+        self.networks = []
+
+    def on_epoch(self, estimator):
+        self.networks.append(copy.deepcopy(estimator.network_))

@@ -213,3 +213,57 @@ def test_early_stopping_restores_the_best_epoch():
     assert len(est.validation_scores_) == est.n_iter_
     assert est.best_validation_score_ == max(est.validation_scores_)
     assert est.validation_scores_[-1] <= est.best_validation_score_
+
+
+# -- batch normalization's running statistics go with the weights they were learnt with --
+def _running_stats(est):
+    return [a.copy() for layer in est.network_.leaves for a in layer.state.values()]
+
+
+def _assert_same_model(est, network):
+    """``est`` predicts with exactly ``network``'s weights and running statistics."""
+    kept = [a for layer in network.leaves for a in layer.state.values()]
+    assert kept, "the network has no batch-normalization statistics to compare"
+    np.testing.assert_array_equal(est.network_.params, network.params)
+    for now, then in zip(_running_stats(est), kept):
+        np.testing.assert_array_equal(now, then)
+
+
+def test_early_stopping_restores_the_best_epochs_batch_norm_statistics():
+    from _epoch_callback import NetworkRecorder
+
+    recorder = NetworkRecorder()
+    est = clf(batch_norm=True, early_stopping=True, n_iter_no_change=3, max_iter=100)
+    est.set_callbacks(recorder).fit(X_IRIS, Y_IRIS)
+    best = int(np.argmax(est.validation_scores_))  # the first best epoch is kept
+    assert best < est.n_iter_ - 1, "the last epoch was the best: restoring proves nothing"
+    _assert_same_model(est, recorder.networks[best])
+
+
+def test_restore_best_weights_callback_restores_batch_norm_statistics():
+    from _epoch_callback import NetworkRecorder
+    from sknn.callbacks import EarlyStopping
+
+    recorder = NetworkRecorder()
+    stopper = EarlyStopping(patience=3, min_delta=0.02, restore_best_weights=True)
+    est = clf(batch_norm=True, max_iter=100).set_callbacks(stopper, recorder).fit(X_IRIS, Y_IRIS)
+    losses, best, best_epoch = est.loss_curve_, np.inf, None
+    for i, value in enumerate(losses):  # the last epoch improving the best by > min_delta
+        if value < best - 0.02:
+            best, best_epoch = value, i
+    assert best_epoch < len(losses) - 1, "the last epoch was the best: restoring proves nothing"
+    _assert_same_model(est, recorder.networks[best_epoch])
+
+
+def test_diverged_continued_fit_keeps_its_batch_norm_statistics():
+    est = reg(batch_norm=True, solver="sgd", max_iter=5).fit(X_DIAB, Y_DIAB)
+    before, stats = est.network_.params.copy(), _running_stats(est)
+    est.set_params(learning_rate_init=1e10)
+    with pytest.raises(ValueError, match="keeps the weights it had before this call"):
+        for _ in range(20):  # the huge step overflows within a few calls
+            est.partial_fit(X_DIAB, Y_DIAB * 1e30)
+            before, stats = est.network_.params.copy(), _running_stats(est)
+    np.testing.assert_array_equal(est.network_.params, before)
+    for now, then in zip(_running_stats(est), stats):
+        np.testing.assert_array_equal(now, then)
+        assert np.all(np.isfinite(now))

@@ -7,7 +7,6 @@ or absent is checked against scikit-learn's ``validation_scores_``. Then: batchi
 divergence, Pipeline, GridSearchCV, clone, joblib, skops and the convolutional network.
 """
 
-import copy
 import warnings
 
 import joblib
@@ -28,7 +27,7 @@ from sklearn.neural_network import MLPRegressor as SkRegressor
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from _epoch_callback import EpochCallback
+from _epoch_callback import NetworkRecorder
 from sknn import ConvNetClassifier, MLPClassifier, MLPRegressor
 from sknn.callbacks import EarlyStopping
 from sknn.nn.network import Sequential
@@ -40,17 +39,6 @@ X_IRIS = StandardScaler().fit_transform(X_IRIS)
 X_BIN, Y_BIN = make_classification(200, 6, random_state=0)
 X_DIA, Y_DIA = load_diabetes(return_X_y=True)
 X_DIA, Y_DIA = StandardScaler().fit_transform(X_DIA), Y_DIA / 100  # positive: Poisson too
-
-
-class NetworkRecorder(EpochCallback):
-    """A scikit-learn callback keeping a copy of the network (weights and batch-norm
-    statistics) at the end of every epoch."""
-
-    def __init__(self):
-        self.networks = []
-
-    def on_epoch(self, estimator):
-        self.networks.append(copy.deepcopy(estimator.network_))
 
 
 def fit_recording(est, X, y, sample_weight=None):

@@ -32,7 +32,8 @@ class EarlyStopping(SknnCallback):
         An epoch improves only if it beats the best value by more than this.
     restore_best_weights : bool, default=False
         When training ends (stopped by this callback, out of epochs, or interrupted
-        with Ctrl-C), put back the weights of the best epoch seen.
+        with Ctrl-C), put back the weights of the best epoch seen, with its
+        batch-normalization running statistics.
 
     Notes
     -----
@@ -82,18 +83,15 @@ class EarlyStopping(SknnCallback):
         if is_improvement(value, run["best"], self.monitor, self.min_delta):
             run["best"], run["wait"] = value, 0
             if self.restore_best_weights:
-                # One reused buffer: a copy per improvement would allocate every epoch.
-                if run["weights"] is None:
-                    run["weights"] = estimator.network_.params.copy()
-                else:
-                    run["weights"][...] = estimator.network_.params
+                # Reused arrays: a copy per improvement would allocate every epoch.
+                run["weights"] = estimator.network_.snapshot(into=run["weights"])
             return False
         run["wait"] += 1
         return run["wait"] >= self.patience
 
     def _on_fit_end(self, estimator, context, run):
         if self.restore_best_weights and run.get("weights") is not None:
-            estimator.network_.params[...] = run["weights"]
+            estimator.network_.restore(run["weights"])
 
 
 class TerminateOnNaN(SknnCallback):

@@ -228,6 +228,38 @@ class Sequential:
         twin._bind()
         return twin
 
+    def _model_arrays(self):
+        """The arrays predictions depend on: the parameters, then the layers' state
+        (batch normalization's running statistics), which is not trained by gradients."""
+        return [self.params, *(a for leaf in _leaves(self.layers) for a in leaf.state.values())]
+
+    def snapshot(self, into=None):
+        """Copy the model: the parameters and the layers' non-trained state.
+
+        Restoring the parameters alone would pair the best epoch's weights with the last
+        epoch's batch-normalization statistics, a model that never existed.
+
+        Parameters
+        ----------
+        into : list of ndarray, optional
+            An earlier snapshot of this network, overwritten instead of allocating.
+
+        Returns
+        -------
+        snapshot : list of ndarray
+            For :meth:`restore`.
+        """
+        if into is None:
+            return [a.copy() for a in self._model_arrays()]
+        for kept, current in zip(into, self._model_arrays()):
+            kept[...] = current
+        return into
+
+    def restore(self, snapshot):
+        """Put back the parameters and layer state of a :meth:`snapshot`, in place."""
+        for current, kept in zip(self._model_arrays(), snapshot):
+            current[...] = kept
+
     def set_mc_dropout(self, on):
         """Keep dropout noise on at inference (Monte Carlo dropout) or turn it off."""
         for layer in _leaves(self.layers):

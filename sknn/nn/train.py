@@ -58,7 +58,7 @@ class TrainState:
     validation_scores: list | None = None
     validation_loss_curve: list | None = None  # recorded beside validation_scores
     best_validation_score: float | None = None
-    best_params: np.ndarray | None = None
+    best_params: list | None = None  # Sequential.snapshot() of the best epoch
 
     def use_validation(self, on=True):
         """Monitor a validation score (``on``) or the training loss, as
@@ -162,7 +162,7 @@ def _train(net, loss, optimizer, schedule, X, Y, sample_weight, config, state, r
             raise
         reason = "diverged"
     if state.validation_scores is not None and state.best_params is not None:
-        net.params[...] = state.best_params  # early stopping keeps the best epoch
+        net.restore(state.best_params)  # early stopping keeps the best epoch
     return reason
 
 
@@ -347,10 +347,7 @@ def _update_no_improvement(net, config, state, hooks):
         state.no_improvement_count = 0 if improved else state.no_improvement_count + 1
         if score > state.best_validation_score:
             state.best_validation_score = score
-            if state.best_params is None:
-                state.best_params = net.params.copy()
-            else:
-                state.best_params[...] = net.params
+            state.best_params = net.snapshot(into=state.best_params)
         return
     last = state.loss_curve[-1]
     improved = last <= state.best_loss - config.tol
