@@ -120,18 +120,19 @@ def test_fitted_attributes_are_sklearns():
 
 
 @pytest.mark.parametrize("solver", ["adam", "sgd"])
-def test_parity_holds_for_networks_larger_than_one_optimizer_chunk(solver):
+def test_parity_holds_for_networks_larger_than_one_optimizer_chunk(solver, monkeypatch):
     """Updates run in chunks of CHUNK parameters with the penalty fused in; a network of
-    ~50,000 parameters spans two chunks and still follows scikit-learn."""
+    ~50,000 parameters spans four chunks of 16384 and still follows scikit-learn."""
     from sklearn.datasets import load_digits
 
-    from sknn.nn.optimizers import CHUNK
+    from sknn.nn import optimizers
 
+    monkeypatch.setattr(optimizers, "CHUNK", 16384)
     X, y = load_digits(return_X_y=True)
     X = X / 16.0
     params = dict(hidden_layer_sizes=(300, 100), max_iter=3, random_state=0, alpha=1e-2,
                   batch_size=64, solver=solver)
     sk = fit_quietly(SkClassifier(**params), X, y)
     ours = fit_quietly(MLPClassifier(**params), X, y)
-    assert ours.network_.params.size > CHUNK
+    assert ours.network_.params.size > 3 * optimizers.CHUNK
     np.testing.assert_allclose(ours.loss_curve_, sk.loss_curve_, rtol=1e-6)

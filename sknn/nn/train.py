@@ -17,6 +17,8 @@ import numpy as np
 import scipy.optimize
 import scipy.sparse as sp
 
+from . import optimizers
+
 
 class TrainingDiverged(FloatingPointError):
     """The loss became NaN or infinite: training stopped before weights were spoiled."""
@@ -295,8 +297,7 @@ def _add_penalty_grads(net, config, n_eff, scratch, start=0, stop=None):
         return
     W, G, tmp = net.params[start:stop], net.grads[start:stop], scratch[: stop - start]
     if config.alpha:
-        np.multiply(W, config.alpha / n_eff, out=tmp)
-        G += tmp
+        optimizers.level1(G.dtype)[1](W, G, a=config.alpha / n_eff)  # G += alpha/n W, one pass
     if config.l1:
         np.sign(W, out=tmp)
         tmp *= config.l1 / n_eff

@@ -4,7 +4,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .. import activations, initializers
-from .base import Layer
+from .base import Layer, ones
 
 
 class Dense(Layer):
@@ -90,7 +90,7 @@ class Dense(Layer):
             self.grads["W"][...] = X.T @ dZ
         else:
             np.dot(X.T, dZ, out=self.grads["W"])
-        np.sum(dZ, axis=0, out=self.grads["b"])
+        np.dot(ones(dZ.shape[0], dZ.dtype), dZ, out=self.grads["b"])  # column sums
         if self.skip_input_grad:
             return None
         return np.dot(dZ, self.params["W"].T, out=self.buffer("dX", X.shape, dZ.dtype))
