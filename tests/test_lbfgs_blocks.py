@@ -1,0 +1,93 @@
+"""L-BFGS evaluates the full-batch loss in row blocks (``LBFGS_BLOCK_BYTES``): the
+weighted sum of the blocks' mean losses and gradients is the whole batch's, to
+rounding, and the fits follow scikit-learn's."""
+
+import warnings
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn.datasets import make_classification, make_regression
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.neural_network import MLPClassifier as SkClassifier
+
+from sknn import MLPClassifier, MLPRegressor
+from sknn.nn import train
+
+X_CLS, Y_CLS = make_classification(300, 6, n_classes=3, n_informative=4, random_state=0)
+X_REG, Y_REG = make_regression(300, 6, n_targets=2, random_state=0)
+
+
+def _fitted(est, X, y):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return est.fit(X, y)
+
+
+def _evaluate(est, X, y, sample_weight, blocks):
+    """Penalized loss and gradient of ``est``'s network on (X, y), in the given blocks."""
+    net = est.network_
+    Y = (est._label_binarizer.transform(y).astype(float) if hasattr(est, "classes_")
+         else y.reshape(len(y), -1))
+    n_eff = train._effective_size(X.shape[0], sample_weight)
+    config = est._train_config(X.shape[0], incremental=False)
+    total = np.empty_like(net.grads)
+    value = train._full_batch_loss_and_grad(net, est._loss, X, Y, sample_weight, n_eff,
+                                            config, blocks, total)
+    return value, net.grads.copy()
+
+
+def _blocks(n, rows):
+    return [slice(s, min(s + rows, n)) for s in range(0, n, rows)]
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("weights", ["none", "random", "zero block"])
+@pytest.mark.parametrize("kind", ["classifier", "regressor"])
+def test_blocks_sum_to_the_whole_batch(kind, weights, sparse):
+    est, X, y = ((MLPClassifier(hidden_layer_sizes=(7,), alpha=1e-2, l1=1e-3), X_CLS, Y_CLS) if kind == "classifier"
+                 else (MLPRegressor(hidden_layer_sizes=(7,), alpha=1e-2), X_REG, Y_REG))
+    est.set_params(solver="lbfgs", max_iter=3, random_state=0)
+    X = sp.csr_matrix(X) if sparse else X
+    _fitted(est, X, y)
+    rng = np.random.default_rng(0)
+    sample_weight = {"none": None, "random": rng.uniform(0, 3, 300),
+                     "zero block": np.r_[np.zeros(64), rng.uniform(0, 3, 236)]}[weights]
+    whole = _evaluate(est, X, y, sample_weight, [slice(0, 300)])
+    blocked = _evaluate(est, X, y, sample_weight, _blocks(300, 64))  # 5 blocks, last of 44
+    assert np.abs(whole[1]).max() > 1e-3  # a gradient worth comparing
+    assert blocked[0] == pytest.approx(whole[0], rel=1e-12)
+    np.testing.assert_allclose(blocked[1], whole[1], rtol=1e-10, atol=1e-13)
+
+
+def test_row_blocks_cover_the_rows_within_the_byte_budget(monkeypatch):
+    est = _fitted(MLPClassifier((50,), solver="lbfgs", max_iter=1), X_CLS, Y_CLS)
+    net = est.network_
+    per_row = net.activations_per_row * net.params.dtype.itemsize
+    monkeypatch.setattr(train, "LBFGS_BLOCK_BYTES", 40 * per_row)
+    blocks = train._row_blocks(net, 300)
+    assert [(b.start, b.stop) for b in blocks] == [(s, min(s + 40, 300)) for s in range(0, 300, 40)]
+    monkeypatch.setattr(train, "LBFGS_BLOCK_BYTES", 10**12)
+    assert train._row_blocks(net, 300) == [slice(0, 300)]
+
+
+def test_batch_normalization_keeps_the_whole_batch(monkeypatch):
+    """Its training statistics are the batch's: blocks would change the loss."""
+    est = _fitted(MLPClassifier((8,), batch_norm=True, solver="lbfgs", max_iter=1), X_CLS, Y_CLS)
+    monkeypatch.setattr(train, "LBFGS_BLOCK_BYTES", 1)
+    assert train._row_blocks(est.network_, 300) == [slice(0, 300)]
+
+
+@pytest.mark.parametrize("block_bytes", [None, 2**14])
+def test_blocked_lbfgs_follows_sklearn(block_bytes, monkeypatch):
+    """A fit of 2,000 rows: in ~1,000-row blocks by default, ~9 rows when forced."""
+    if block_bytes is not None:
+        monkeypatch.setattr(train, "LBFGS_BLOCK_BYTES", block_bytes)
+    X, y = make_classification(2000, 10, random_state=0)
+    params = dict(hidden_layer_sizes=(100,), solver="lbfgs", max_iter=15, random_state=0)
+    ours = _fitted(MLPClassifier(**params), X, y)
+    assert len(train._row_blocks(ours.network_, 2000)) > 1
+    sk = _fitted(SkClassifier(**params), X, y)
+    assert ours.n_iter_ == sk.n_iter_
+    assert ours.loss_ == pytest.approx(sk.loss_, rel=1e-6)
+    np.testing.assert_allclose(ours.predict_proba(X), sk.predict_proba(X), rtol=1e-5, atol=1e-8)
