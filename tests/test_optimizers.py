@@ -243,15 +243,3 @@ def test_prepare_runs_on_every_chunk_before_its_update():
     assert seen == [(0, C), (C, 2 * C), (2 * C, n)]
     np.testing.assert_array_equal(params, -0.5)
 
-
-@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.float16])
-def test_level1_scal_and_axpy_work_in_place_on_buffer_slices(dtype):
-    """BLAS (float32/64) or NumPy (other dtypes): the optimizers rely on ``x *= a`` and
-    ``y += a x`` writing into the given chunk of the flat buffer, not into a copy."""
-    scal, axpy = optimizers.level1(dtype)
-    x, y = np.arange(12, dtype=dtype), np.ones(12, dtype=dtype)
-    scal(2.0, x[4:8])
-    axpy(x[4:8], y[4:8], a=0.5)
-    np.testing.assert_array_equal(x, [0, 1, 2, 3, 8, 10, 12, 14, 8, 9, 10, 11])
-    np.testing.assert_array_equal(y, [1] * 4 + [5, 6, 7, 8] + [1] * 4)
-    assert x.dtype == y.dtype == dtype

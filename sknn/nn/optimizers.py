@@ -9,56 +9,34 @@ that a step of ``sgd`` or ``adam`` allocates nothing.
 ``learning_rate`` is the current rate, read at every step: learning-rate schedules
 change it between epochs. ``learning_rate_init`` keeps the starting value.
 
-``sgd`` and ``adam`` perform scikit-learn's arithmetic, so they give the same iterates
-as ``MLPClassifier``'s solvers to rounding: their scaled additions ``y += a x`` go
-through BLAS ``axpy`` (one fused pass where NumPy needs a product and a sum), which may
-round each such step once (a fused multiply-add) where scikit-learn rounds twice.
+``sgd`` and ``adam`` perform scikit-learn's arithmetic operation for operation, so
+they give the same iterates as ``MLPClassifier``'s solvers to rounding.
 """
 
-import functools
 import math
 
 import numpy as np
-from scipy.linalg import blas
-
-
-def _numpy_scal(a, x):
-    x *= a
-    return x
-
-
-def _numpy_axpy(x, y, a=1.0):
-    y += a * x
-    return y
-
-
-@functools.lru_cache(maxsize=None)
-def level1(dtype):
-    """``(scal, axpy)`` for arrays of ``dtype``: ``scal(a, x)`` does ``x *= a`` and
-    ``axpy(x, y, a=a)`` does ``y += a * x``, both in place on contiguous 1-D arrays.
-
-    BLAS's routines for float32 and float64 (one pass each, no temporary); NumPy's
-    operations for other dtypes.
-    """
-    if np.dtype(dtype) in (np.float32, np.float64):
-        return blas.get_blas_funcs(("scal", "axpy"), dtype=np.dtype(dtype))
-    return _numpy_scal, _numpy_axpy
 
 
 def _update_moments(grads, m, v, tmp, beta_1, beta_2):
     """Adam's moment updates in place: ``m <- b1 m + (1-b1) g``, ``v <- b2 v + (1-b2) g^2``."""
-    scal, axpy = level1(m.dtype)
-    scal(beta_1, m)
-    axpy(grads, m, a=1 - beta_1)
+    # Same operation order as scikit-learn's AdamOptimizer, so results agree bitwise.
+    m *= beta_1
+    np.multiply(grads, 1 - beta_1, out=tmp)
+    m += tmp
     np.square(grads, out=tmp)
-    scal(beta_2, v)
-    axpy(tmp, v, a=1 - beta_2)
+    tmp *= 1 - beta_2
+    v *= beta_2
+    v += tmp
 
 
-#: Entries updated per pass. Each chunk costs a dozen calls (~1-2 us each), so chunks must
-#: be large; 131072 float32 values (512 kB) per array keep an optimizer's handful of
-#: arrays in cache (measured: 2**17 beat 2**15 by 15-30% for Adam at 0.2M and 5M
-#: parameters, and beat whole-buffer passes at 5M).
+#: Entries updated per pass. Each chunk costs a dozen NumPy calls of ~1 us, so chunks
+#: must be large; 131072 float32 values (512 kB) per array keep an optimizer's handful
+#: of arrays in cache (Adam at 0.2M float32 parameters: 463 us per step in chunks of
+#: 2**15, 379 us in chunks of 2**17). The passes stay NumPy's: BLAS axpy/scal would fuse
+#: some of them, but OpenBLAS threads them, and a threaded level-1 call on a busy
+#: machine waits for a descheduled thread (Adam 13 ms -> 540 ms per step at 3M
+#: parameters with the second core taken).
 CHUNK = 131072
 
 
@@ -169,28 +147,28 @@ class SGD(Optimizer):
 
     name = "sgd"
     _state_names = ("velocity",)
-    _n_scratch = 0
+    _n_scratch = 2
 
     def __init__(self, learning_rate=0.001, momentum=0.9, nesterov=True):
         self.momentum = momentum
         self.nesterov = nesterov
         super().__init__(learning_rate)
 
-    def _update(self, params, grads, velocity):
-        scal, axpy = level1(params.dtype)
-        lr, mu = self.learning_rate, self.momentum
-        if mu == 0:
+    def _update(self, params, grads, velocity, lr_g, nesterov_step):
+        np.multiply(grads, self.learning_rate, out=lr_g)
+        if self.momentum == 0:
             # 0*v - lr g == -lr g exactly, so skipping the velocity changes nothing.
-            axpy(grads, params, a=-lr)
+            params -= lr_g
             return
-        scal(mu, velocity)
-        axpy(grads, velocity, a=-lr)
+        velocity *= self.momentum
+        velocity -= lr_g
         if self.nesterov:
             # Look ahead along the new velocity: the step is mu v_new - lr g.
-            axpy(velocity, params, a=mu)
-            axpy(grads, params, a=-lr)
+            np.multiply(velocity, self.momentum, out=nesterov_step)
+            nesterov_step -= lr_g
+            params += nesterov_step
         else:
-            axpy(velocity, params)
+            params += velocity
 
 
 class Adam(Optimizer):
@@ -216,6 +194,7 @@ class Adam(Optimizer):
 
     name = "adam"
     _state_names = ("m", "v")
+    _n_scratch = 2
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-8):
         self.beta_1 = beta_1
@@ -223,15 +202,16 @@ class Adam(Optimizer):
         self.epsilon = epsilon
         super().__init__(learning_rate)
 
-    def _update(self, params, grads, m, v, tmp):
+    def _update(self, params, grads, m, v, tmp, step):
         _update_moments(grads, m, v, tmp, self.beta_1, self.beta_2)
         # Both bias corrections fold into one scalar rate. A Python float (math.sqrt,
         # not np.sqrt) keeps float32 buffers computing in float32.
         lr_t = self.learning_rate * math.sqrt(1 - self.beta_2**self.t) / (1 - self.beta_1**self.t)
         np.sqrt(v, out=tmp)
         tmp += self.epsilon
-        np.divide(m, tmp, out=tmp)
-        level1(params.dtype)[1](tmp, params, a=-lr_t)
+        np.multiply(m, -lr_t, out=step)
+        step /= tmp
+        params += step
 
 
 class AdamW(Adam):
@@ -255,10 +235,10 @@ class AdamW(Adam):
         self.weight_decay = weight_decay
         super().__init__(learning_rate, beta_1, beta_2, epsilon)
 
-    def _update(self, params, grads, m, v, tmp):
+    def _update(self, params, grads, m, v, tmp, step):
         # Decay with the scheduled rate, not Adam's bias-corrected one (decoupling).
         params *= 1 - self.learning_rate * self.weight_decay
-        super()._update(params, grads, m, v, tmp)
+        super()._update(params, grads, m, v, tmp, step)
 
 
 class RMSprop(Optimizer):

@@ -17,8 +17,6 @@ import numpy as np
 import scipy.optimize
 import scipy.sparse as sp
 
-from . import optimizers
-
 
 class TrainingDiverged(FloatingPointError):
     """The loss became NaN or infinite: training stopped before weights were spoiled."""
@@ -304,7 +302,8 @@ def _add_penalty_grads(net, config, n_eff, scratch, start=0, stop=None):
         return
     W, G, tmp = net.params[start:stop], net.grads[start:stop], scratch[: stop - start]
     if config.alpha:
-        optimizers.level1(G.dtype)[1](W, G, a=config.alpha / n_eff)  # G += alpha/n W, one pass
+        np.multiply(W, config.alpha / n_eff, out=tmp)
+        G += tmp
     if config.l1:
         np.sign(W, out=tmp)
         tmp *= config.l1 / n_eff
@@ -385,7 +384,6 @@ def _full_batch_loss_and_grad(net, loss, X, Y, sample_weight, n_eff, config, blo
         return _loss_and_backprop(net, loss, X, Y, sample_weight, n_eff, config)
     value = 0.0
     total[...] = 0
-    axpy = optimizers.level1(total.dtype)[1]
     for rows in blocks:
         swb = None if sample_weight is None else sample_weight[rows]
         share = _effective_size(rows.stop - rows.start, swb) / n_eff
@@ -395,7 +393,8 @@ def _full_batch_loss_and_grad(net, loss, X, Y, sample_weight, n_eff, config, blo
         block_value, d_out = loss.value_and_gradient(Y[rows], out, swb)
         net.backward(d_out)
         value += share * block_value
-        axpy(net.grads, total, a=share)
+        net.grads *= share
+        total += net.grads
     net.grads[...] = total
     return value + _penalize(net, config, n_eff)
 
