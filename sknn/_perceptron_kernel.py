@@ -91,11 +91,13 @@ def _fit_chunk(W, b, Xc, P, C, eta, decay, step, fit_intercept, intercept_scale=
     if decays:
         Z *= powers[:m, None]
     Z += b
-    T, sparse, n_units = _targets(P, step), sp.issparse(Xc), W.shape[0]
+    sparse, n_units = sp.issparse(Xc), W.shape[0]
     etaC = eta * C
+    # Both rules update a wrong unit by eta * C * (+1 for a positive target, -1 else):
+    # the textbook's t - a and scikit-learn's y are that sign on every mistake.
+    signed_rate = etaC * _targets(P, "sign")
     # scikit-learn's rule without decay: near-ties are decided with its own arithmetic
-    sign = step == "sign"
-    exact = sign and not decays
+    exact = step == "sign" and not decays
     margin = _tie_margins(Xc, W, b, etaC, intercept_scale) if exact else None
     rows, errors = [], []
     start = 0
@@ -109,15 +111,15 @@ def _fit_chunk(W, b, Xc, P, C, eta, decay, step, fit_intercept, intercept_scale=
         k = bad.argmax()  # first True, or 0 when there is none
         if not bad[k]:
             break
-        i = start + k // n_units
+        i, first = start + k // n_units, k - k % n_units
+        wrong = bad[first : first + n_units]  # row i's units
         if exact:
             Z[i] = _exact_scores(W, b, Xc, i)
-            if not _wrong(Z[i], P[i], step).any():
+            wrong = _wrong(Z[i], P[i], step)  # the near-ties, decided
+            if not wrong.any():
                 start = i + 1
                 continue
-        # (n_units,); the heaviside update inlined: this line runs once per mistake
-        e = etaC[i] * (T[i] - (Z[i] > 0)) if not sign else _update(Z[i], P[i], T[i],
-                                                                   etaC[i], step)
+        e = signed_rate[i] * wrong  # (n_units,), zero where the unit was right
         if exact:
             _add_outer(W, e, Xc, i)  # now, in sample order, as scikit-learn rounds
         else:
