@@ -452,3 +452,40 @@ def test_progress_bar_on_a_search_with_sknn_callbacks_inside(tmp_path):
     # Every fit (4 in the search and the refit) logged one row per epoch it ran.
     assert len({row["parent_task_id_path"] for row in epochs}) == 5
     assert len(epochs) < 5 * 40
+
+
+class ErrstateWitness(EpochCallback):
+    """Divides by zero in NumPy at every epoch's end, as user code might."""
+
+    def on_epoch(self, estimator):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            np.log(np.zeros(1))
+        self.messages = [str(w.message) for w in caught]
+
+
+def test_callbacks_run_under_the_callers_numpy_error_settings():
+    """The loop silences NumPy's floating-point warnings for its own arithmetic only:
+    a callback's code warns (or raises) as the caller's settings say."""
+    witness = ErrstateWitness()
+    clf(max_iter=2).set_callbacks(witness).fit(X, Y)
+    assert any("divide by zero" in m for m in witness.messages)
+    with np.errstate(divide="raise"), pytest.raises(FloatingPointError):
+        clf(max_iter=2).set_callbacks(ErrstateWitness()).fit(X, Y)
+    assert np.geterr()["divide"] == "warn"  # and the settings are the caller's again after
+
+
+def test_tensorboard_logs_a_loss_beyond_float32_as_infinite(tmp_path):
+    """Summaries hold float32 values: a loss of ~1e50 is written as +inf, not a crash
+    (struct refuses to pack it)."""
+    pytest.importorskip("tensorboard")
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    from sknn import MLPRegressor
+
+    y = np.linspace(-1, 1, len(X)) * 1e25
+    est = MLPRegressor(hidden_layer_sizes=(4,), max_iter=2, random_state=0)
+    est.set_callbacks(TensorBoard(tmp_path)).fit(X, y)
+    assert min(est.loss_curve_) > 1e40  # beyond float32's 3.4e38
+    values = [e.value for e in EventAccumulator(str(tmp_path)).Reload().Scalars("epoch_loss")]
+    assert values == [np.inf, np.inf]

@@ -14,6 +14,7 @@ dozen lines rather than TensorFlow or a protobuf runtime:
 """
 
 import itertools
+import math
 import os
 import socket
 import struct
@@ -79,9 +80,18 @@ def _bytes_field(field, payload):
 
 
 def scalar_summary(tag, value):
-    """A serialized ``Summary`` with one ``simple_value``."""
-    entry = _bytes_field(1, tag.encode("utf-8")) + _key(2, 5) + struct.pack("<f", value)
+    """A serialized ``Summary`` with one ``simple_value`` (a float32)."""
+    entry = _bytes_field(1, tag.encode("utf-8")) + _key(2, 5) + _float32(value)
     return _bytes_field(1, entry)
+
+
+def _float32(value):
+    """``value`` packed as a float32; beyond its range, the infinity of that sign (as a
+    float32 summary would hold it), where ``struct`` raises OverflowError."""
+    try:
+        return struct.pack("<f", value)
+    except OverflowError:
+        return struct.pack("<f", math.copysign(math.inf, value))
 
 
 def event(wall_time, step=0, file_version=None, summary=None):

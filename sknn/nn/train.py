@@ -11,7 +11,7 @@ L-BFGS, a full-batch method, goes through :func:`train_lbfgs` instead.
 
 import math
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import scipy.optimize
@@ -135,9 +135,33 @@ def train(net, loss, optimizer, schedule, X, Y, sample_weight, config, state, rn
     TrainingDiverged
         A batch loss became non-finite and there are no validated weights to keep.
     """
+    hooks = _with_callers_errstate(hooks or EpochHooks())
     with np.errstate(**QUIET):
         return _train(net, loss, optimizer, schedule, X, Y, sample_weight, config, state,
-                      rng, hooks or EpochHooks())
+                      rng, hooks)
+
+
+def _with_callers_errstate(hooks):
+    """``hooks`` whose epoch callbacks run under the caller's NumPy error settings.
+
+    They run the user's callbacks, whose warnings (or ``np.seterr(all="raise")``
+    errors) are theirs to see; the loop's :data:`QUIET` settings are for sknn's own
+    arithmetic, which reports a non-finite loss itself. ``validate`` is sknn's: it
+    stays quiet.
+    """
+    settings = np.geterr()
+
+    def under_settings(hook):
+        if hook is None:
+            return None
+
+        def call(*args):
+            with np.errstate(**settings):
+                return hook(*args)
+        return call
+
+    return replace(hooks, on_epoch_begin=under_settings(hooks.on_epoch_begin),
+                               on_epoch_end=under_settings(hooks.on_epoch_end))
 
 
 def _train(net, loss, optimizer, schedule, X, Y, sample_weight, config, state, rng, hooks):
