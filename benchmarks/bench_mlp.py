@@ -5,7 +5,7 @@ MNIST test set (../shared/data), first 8,000 images train, last 2,000 test, pixe
 the same process, interleaved, and the script reports ratios of median epoch times,
 because the machine is shared and single timings are noise.
 
-Run: ``python benchmarks/bench_mlp.py [--epochs 5] [--repeats 3]``
+Run: ``python benchmarks/bench_mlp.py [--epochs 5] [--repeats 3] [--threads 1]``
 """
 
 import argparse
@@ -23,6 +23,7 @@ from sknn.datasets import load_mnist
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _results  # noqa: E402
+import _workers  # noqa: E402
 
 HIDDEN = (256, 128)
 
@@ -82,6 +83,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=None,
+                        help="BLAS (and PyTorch) threads; default: the libraries' own")
     _results.add_json_option(parser, "mlp")
     args = parser.parse_args(argv)
     X, y, X_test, y_test = mnist_split()
@@ -92,6 +95,9 @@ def main(argv=None):
     except ImportError:
         print("PyTorch not installed: comparing with scikit-learn only")
         runners = {}
+    if args.threads is not None:
+        _workers.limit_threads(args.threads)  # after importing torch, so it is limited too
+    print(_workers.header(_results.cpu_model()))
     runners = {"sknn": lambda: time_estimator(make_sknn, X, y, X_test, y_test, args.epochs),
                "sklearn": lambda: time_estimator(make_sklearn, X, y, X_test, y_test,
                                                  args.epochs), **runners}
@@ -113,8 +119,10 @@ def main(argv=None):
             description="Median epoch time of the same network (relu, adam, batch 128, "
                         "float32 pixels) on the first 8,000 MNIST test images; accuracy "
                         "on the last 2,000. The frameworks run interleaved in one process.",
-            command="python benchmarks/bench_mlp.py --json",
-            settings={"epochs": args.epochs, "repeats": args.repeats},
+            command="python benchmarks/bench_mlp.py --json"
+                    + ("" if args.threads is None else f" --threads {args.threads}"),
+            settings={"epochs": args.epochs, "repeats": args.repeats,
+                      "threads": args.threads or "default"},
             columns=["epoch time (s)", "accuracy"],
             rows=[(labels[n], (med[n], r[-1][1])) for n, r in results.items()],
             ratios=[(f"MLP: sknn / {labels[n]}", med["sknn"] / med[n],
