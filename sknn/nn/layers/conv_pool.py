@@ -66,6 +66,10 @@ class ConvMaxPool2D(Conv2D):
     def _blocks(self):
         return self.pool_size
 
+    # A sub-batch's pre-pool maps and their gradient (max_blocks_backward's) never live
+    # at once: backward needs only the pool's switches of the forward's maps.
+    _shared_keys = {"dmax_blocks": "pre_pool"}
+
     def activation_size(self, input_shape):
         # the pooled output A and its gradient, the pool's switches (bytes, counted as
         # values: an upper bound), dX of the input's size, and before a non-monotone
@@ -76,9 +80,9 @@ class ConvMaxPool2D(Conv2D):
         return kept if self._late else kept + 2 * Ho * Wo * F
 
     def _sub_batch_values(self, input_shape):
-        # besides Conv2D's: the pre-pool Z, the pool's gradient and its NHWC copy
+        # besides Conv2D's: the pre-pool Z (then its gradient) and the gradient's NHWC copy
         Ho, Wo, F = Conv2D.compute_output_shape(self, input_shape)
-        return super()._sub_batch_values(input_shape) + 3 * Ho * Wo * F
+        return super()._sub_batch_values(input_shape) + 2 * Ho * Wo * F
 
     def forward(self, X, training=False):
         act, F, late = self.activation, self.filters, self._late
@@ -97,7 +101,7 @@ class ConvMaxPool2D(Conv2D):
         for s, e in spans:
             alloc = self._pool_workspace(s, e, rows, n)
             cols = self._patches(X, s, e, rows)
-            Zc = alloc("Z", ((e - s) * conv, F), dtype) if late else Z[s * conv:e * conv]
+            Zc = alloc("pre_pool", ((e - s) * conv, F), dtype) if late else Z[s * conv:e * conv]
             np.matmul(cols, Wk, out=Zc)
             if not late:
                 Zc = act.forward(Zc, out=Zc if A_full is None else A_full[s * conv:e * conv])
