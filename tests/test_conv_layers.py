@@ -69,7 +69,7 @@ def test_conv2d_params_shapes_and_regularization():
 def test_conv2d_skip_input_grad():
     layer = Conv2D(2, 3)
     layer.build((5, 5, 1), np.random.default_rng(0), np.float64)
-    Y = layer.forward(images(C=1))
+    Y = layer.forward(images(C=1), training=True)
     layer.skip_input_grad = True
     assert layer.backward(np.ones_like(Y)) is None
     assert np.any(layer.grads["W"] != 0)
@@ -80,8 +80,26 @@ def test_conv2d_does_not_modify_input():
     X0 = X.copy()
     layer = Conv2D(2, 3, padding="same", activation="relu")
     layer.build(X.shape[1:], np.random.default_rng(0), np.float64)
-    layer.backward(np.ones_like(layer.forward(X)))
+    layer.backward(np.ones_like(layer.forward(X, training=True)))
     np.testing.assert_array_equal(X, X0)
+
+
+@pytest.mark.parametrize("layer_cls", [Conv2D, ConvMaxPool2D])
+def test_conv_prediction_keeps_no_reference_to_its_input(layer_cls):
+    """backward rebuilds patches from the cached X; prediction must not hold a caller's X."""
+    import gc
+    import weakref
+
+    layer = layer_cls(2, 3, padding="same")
+    layer.build((4, 4, 2), np.random.default_rng(0), np.float64)
+    X = images(3, 4, 4, 2)
+    Y = layer.forward(X)
+    ref = weakref.ref(X)
+    del X
+    gc.collect()
+    assert ref() is None
+    with pytest.raises(RuntimeError, match="training=True"):
+        layer.backward(np.ones_like(Y))
 
 
 @pytest.mark.parametrize("kwargs, match", [

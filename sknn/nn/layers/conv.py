@@ -166,8 +166,9 @@ class Conv2D(Layer):
         # Output-only derivatives (relu, tanh, logistic) let the activation overwrite Z.
         A = act.forward(Z, out=Z if act.uses_output else self.buffer("A", Z.shape, Z.dtype))
         # backward rebuilds the patches from X; the last sub-batch's are still in the
-        # workspace (the whole batch's when it fits in one sub-batch)
-        self._cache = (X, cols, Z, A)
+        # workspace (the whole batch's when it fits in one sub-batch). Prediction keeps
+        # no reference to X: it may be a caller's large array.
+        self._cache = (X if training or self.keep_cache else None, cols, Z, A)
         return A.reshape(n, *self.output_shape)
 
     def _sub_batches(self, X):
@@ -210,6 +211,9 @@ class Conv2D(Layer):
 
     def backward(self, dY):
         X, cols, Z, A = self._cache
+        if X is None:
+            raise RuntimeError(f"{type(self).__name__}.backward needs a forward pass with "
+                               "training=True (or keep_cache=True)")
         act = self.activation
         dZ = act.backward(dY.reshape(A.shape), A, None if act.uses_output else Z)
         positions = self.output_shape[0] * self.output_shape[1]

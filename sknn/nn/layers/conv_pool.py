@@ -116,7 +116,8 @@ class ConvMaxPool2D(Conv2D):
                 A[out] = Yc
             switches.append(won)
         A_full = Z if A_full is None else A_full
-        self._cache = (X, cols, Z, A_full, Y, A, switches)
+        keep = training or self.keep_cache  # as Conv2D: prediction keeps no reference to X
+        self._cache = (X if keep else None, cols, Z, A_full, Y, A, switches)
         return A.reshape(n, *self.output_shape)
 
     def _pool_workspace(self, s, e, rows, n):
@@ -137,7 +138,7 @@ class ConvMaxPool2D(Conv2D):
 
     def backward(self, dY):
         X, cols, Z, A_full, Y, A, switches = self._cache
-        if switches[0] is None:
+        if X is None:
             raise RuntimeError("ConvMaxPool2D.backward needs a forward pass with training=True "
                                "(or keep_cache=True)")
         act, F, P = self.activation, self.filters, self.pool_size[0] * self.pool_size[1]
