@@ -117,8 +117,7 @@ class Conv2D(Layer):
     def _sub_batch_values(self, input_shape):
         """Values per image of the arrays that backward keeps for one sub-batch only."""
         Ho, Wo, _ = Conv2D.compute_output_shape(self, input_shape)
-        H, W, C = input_shape
-        (kh, kw), (sh, sw) = self.kernel_size, self.strides
+        (kh, kw), (sh, sw), C = self.kernel_size, self.strides, int(input_shape[-1])
         padded = ((Ho - 1) * sh + kh) * ((Wo - 1) * sw + kw) * C if self.padding == "same" else 0
         return self._patch_values(input_shape) + padded + Ho * Wo * C
 
@@ -175,7 +174,8 @@ class Conv2D(Layer):
         """Image ranges ``[s, e)`` of at most ``rows`` images each, and ``rows``."""
         n = X.shape[0]
         rows = self._sub_batch_rows(X.shape[1:], n)
-        return [(s, min(s + rows, n)) for s in range(0, n, rows)], rows
+        # an empty batch is one empty sub-batch, as im2col takes it
+        return [(s, min(s + rows, n)) for s in range(0, max(n, 1), rows)], rows
 
     def _workspace(self, images, rows):
         """An ``alloc`` for the arrays of one sub-batch of ``images`` images.
@@ -187,7 +187,7 @@ class Conv2D(Layer):
         def alloc(key, shape, dtype):
             size = _size(shape)
             key = self._shared_keys.get(key, key)
-            return self.buffer(key, (size // images * rows,), dtype)[:size].reshape(shape)
+            return self.buffer(key, (size // max(images, 1) * rows,), dtype)[:size].reshape(shape)
         return alloc
 
     def _patches(self, X, s, e, rows):

@@ -71,12 +71,14 @@ class ConvMaxPool2D(Conv2D):
     _shared_keys = {"dmax_blocks": "pre_pool"}
 
     def activation_size(self, input_shape):
-        # the pooled output A and its gradient, the pool's switches (bytes, counted as
-        # values: an upper bound), dX of the input's size, and before a non-monotone
-        # activation the pre-pool Z and act(Z), which backward needs whole
+        # the pooled output A and its gradient, the pool's switches (P - 1 bools per
+        # pooled value, as float32 values rounded up), dX of the input's size, and
+        # before a non-monotone activation the pre-pool Z and act(Z), which backward
+        # needs whole
         Ho, Wo, F = Conv2D.compute_output_shape(self, input_shape)
         pooled = _size(self.compute_output_shape(input_shape))
-        kept = 2 * pooled + pooled + _size(input_shape)
+        switches = pooled * -(-(self.pool_size[0] * self.pool_size[1] - 1) // 4)
+        kept = 2 * pooled + switches + _size(input_shape)
         return kept if self._late else kept + 2 * Ho * Wo * F
 
     def _sub_batch_values(self, input_shape):
