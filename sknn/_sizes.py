@@ -9,7 +9,7 @@ import math
 import os
 from numbers import Integral
 
-from .nn.network import format_bytes, plan
+from .nn.network import activation_bytes, format_bytes, plan
 from .nn.optimizers import OPTIMIZERS
 
 #: Extra float64 vectors scipy's L-BFGS-B keeps: ``maxcor`` (10) pairs of updates,
@@ -136,8 +136,7 @@ def training_bytes(entries, solver, itemsize, batch_rows):
         # training holds the flat parameters, gradients and the optimizer's state
         copies, extra = max(4, 2 + len(OPTIMIZERS[solver]._state_names)), 0
     param_bytes = copies * n_params * itemsize + extra
-    activation_bytes = sum(e.activations for e in entries) * batch_rows * itemsize
-    return param_bytes, activation_bytes
+    return param_bytes, activation_bytes(entries, batch_rows, itemsize)
 
 
 def check_network_memory(estimator, layers, input_shape, dtype, batch_rows):

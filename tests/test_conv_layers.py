@@ -69,7 +69,7 @@ def test_conv2d_params_shapes_and_regularization():
 def test_conv2d_skip_input_grad():
     layer = Conv2D(2, 3)
     layer.build((5, 5, 1), np.random.default_rng(0), np.float64)
-    Y = layer.forward(images(C=1))
+    Y = layer.forward(images(C=1), training=True)
     layer.skip_input_grad = True
     assert layer.backward(np.ones_like(Y)) is None
     assert np.any(layer.grads["W"] != 0)
@@ -80,8 +80,26 @@ def test_conv2d_does_not_modify_input():
     X0 = X.copy()
     layer = Conv2D(2, 3, padding="same", activation="relu")
     layer.build(X.shape[1:], np.random.default_rng(0), np.float64)
-    layer.backward(np.ones_like(layer.forward(X)))
+    layer.backward(np.ones_like(layer.forward(X, training=True)))
     np.testing.assert_array_equal(X, X0)
+
+
+@pytest.mark.parametrize("layer_cls", [Conv2D, ConvMaxPool2D])
+def test_conv_prediction_keeps_no_reference_to_its_input(layer_cls):
+    """backward rebuilds patches from the cached X; prediction must not hold a caller's X."""
+    import gc
+    import weakref
+
+    layer = layer_cls(2, 3, padding="same")
+    layer.build((4, 4, 2), np.random.default_rng(0), np.float64)
+    X = images(3, 4, 4, 2)
+    Y = layer.forward(X)
+    ref = weakref.ref(X)
+    del X
+    gc.collect()
+    assert ref() is None
+    with pytest.raises(RuntimeError, match="training=True"):
+        layer.backward(np.ones_like(Y))
 
 
 @pytest.mark.parametrize("kwargs, match", [
@@ -226,6 +244,69 @@ def test_conv_max_pool_equals_conv_then_max_pool(activation, C):
     for a, b in zip(*results):
         np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
     assert fused.output_shape == (3, 2, 4) and fused.conv_shape == (6, 4, 4)
+
+
+def _train_step(layer, X, dY):
+    """Forward output, dX and every gradient of one training step, as copies."""
+    out = layer.forward(X, training=True).copy()
+    dX = layer.backward(dY.copy()).copy()
+    return [out, dX] + [layer.grads[k].copy() for k in sorted(layer.grads)]
+
+
+@pytest.mark.parametrize("layer_cls", [Conv2D, ConvMaxPool2D])
+@pytest.mark.parametrize("padding, strides, shape", [
+    ("same", 1, (8, 8, 3)), ("same", 2, (8, 8, 3)),
+    ("valid", 1, (10, 10, 3)), ("valid", 2, (10, 10, 3)),
+    ("same", 1, (8, 8, 1)),  # one channel: im2col's transposed layout
+])
+@pytest.mark.parametrize("use_bias", [True, False])
+@pytest.mark.parametrize("activation", ["relu", "gelu"])  # monotone or not (fused pool)
+def test_sub_batches_give_the_whole_batch_results(monkeypatch, layer_cls, padding, strides,
+                                                  shape, use_bias, activation):
+    """A workspace of two images' patches splits 7 images 2 + 2 + 2 + 1: same floats."""
+    from sknn.nn.layers import conv
+
+    rng = np.random.default_rng(4)
+    X = rng.standard_normal((7, *shape))
+    layer = layer_cls(4, 3, strides, padding, activation=activation, use_bias=use_bias)
+    layer.build(shape, np.random.default_rng(1), np.float64)
+    dY = rng.standard_normal((7, *layer.output_shape))
+    assert layer._sub_batches(X)[1] == 7  # the default workspace takes them at once
+    whole = _train_step(layer, X, dY)
+    monkeypatch.setattr(conv, "PATCH_WORKSPACE_VALUES", 2 * layer._patch_values(shape) + 1)
+    spans, rows = layer._sub_batches(X)
+    assert rows == 2 and spans[-1] == (6, 7)
+    split = _train_step(layer, X, dY)
+    for a, b in zip(whole, split):
+        np.testing.assert_allclose(b, a, rtol=1e-12, atol=1e-12)
+    # the patch matrix kept is one sub-batch's, not the batch's
+    assert layer._local.buffers["im2col"].size == 2 * layer._patch_values(shape)
+
+
+def test_conv_memory_figures_stop_growing_with_the_batch(monkeypatch):
+    """activation_size leaves out the patches; workspace_size caps them (summary, refusals)."""
+    from sknn.nn.layers import conv
+    from sknn.nn.network import activation_bytes, plan
+
+    shape = (50, 50, 32)
+    # per image: Z and A (or the pooled A, its gradient and the switches), and dX;
+    # no longer the patch matrix (kh*kw*c_in values per output position)
+    for layer, kept in ((Conv2D(64, 3, padding="same"), 2 * 50 * 50 * 64 + 50 * 50 * 32),
+                        (ConvMaxPool2D(64, 3, padding="same"), 3 * 25 * 25 * 64 + 50 * 50 * 32)):
+        patches = 50 * 50 * (9 * 32 + 1)
+        assert layer._patch_values(shape) == patches
+        assert layer.activation_size(shape) == kept
+        rows = conv.PATCH_WORKSPACE_VALUES // patches
+        per_image = layer._sub_batch_values(shape)
+        assert layer.workspace_size(shape, 1) == per_image
+        assert layer.workspace_size(shape, 10**6) == layer.workspace_size(shape, rows) \
+            == rows * per_image
+        entries = plan([layer], shape)
+        grows = activation_bytes(entries, 2 * rows, 4) - activation_bytes(entries, rows, 4)
+        assert grows == rows * layer.activation_size(shape) * 4
+        monkeypatch.setattr(conv, "PATCH_WORKSPACE_VALUES", 1)
+        assert layer.workspace_size(shape, 10**6) == per_image  # one image at a time
+        monkeypatch.undo()
 
 
 def test_conv_max_pool_shape_errors_and_inference():

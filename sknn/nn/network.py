@@ -72,6 +72,14 @@ def plan(layers, input_shape):
     return entries
 
 
+def activation_bytes(entries, batch_rows, itemsize):
+    """Bytes of activations, caches and scratch of a training batch of ``batch_rows``
+    rows through the layers of :func:`plan`'s ``entries``."""
+    per_row = sum(e.activations for e in entries) * batch_rows
+    bounded = sum(e.layer.workspace_size(e.input_shape, batch_rows) for e in entries)
+    return (per_row + bounded) * itemsize
+
+
 def format_bytes(n):
     """``n`` bytes as a short human figure (``'52.2 GiB'``)."""
     n = float(n)
@@ -328,7 +336,7 @@ class Sequential:
             row = (name, out, f"{n:,}")
             if batch_size is not None:
                 entries = plan([layer], shape)
-                nbytes = sum(e.activations for e in entries) * batch_size * self.dtype.itemsize
+                nbytes = activation_bytes(entries, batch_size, self.dtype.itemsize)
                 total += nbytes
                 row += (format_bytes(nbytes),)
             rows.append(row)

@@ -124,6 +124,12 @@ class Layer:
         gradient; layers with larger caches or scratch say so)."""
         return 2 * _size(self.compute_output_shape(input_shape))
 
+    def workspace_size(self, input_shape, batch_rows):
+        """Values of scratch a batch of ``batch_rows`` rows takes beyond ``activation_size``
+        per row: arrays of a bounded sub-batch (convolutions' patch matrices), which stop
+        growing past a fixed number of rows."""
+        return 0
+
     def multiply_adds(self, input_shape):
         """Multiply-adds per sample of a forward pass (elementwise layers: one per output)."""
         return _size(self.compute_output_shape(input_shape))
