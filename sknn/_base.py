@@ -31,13 +31,14 @@ from ._persistence import PersistenceMixin
 from ._sizes import check_mc_work, check_network_memory
 from ._validation import assert_all_finite, is_finite_dense, is_ready_matrix, validate_data
 from .nn import activations, initializers, optimizers, schedules
-from .nn.network import Sequential
+from .nn.network import Sequential, plan
 from .nn.train import (
     EpochHooks,
     TrainConfig,
     TrainingDiverged,
     TrainState,
     held_out_loss,
+    lbfgs_block_rows,
     train,
     train_lbfgs,
 )
@@ -261,7 +262,7 @@ class BaseNetwork(ArrayAPIBoundaryMixin, PersistenceMixin, CallbackSupportMixin,
         self.out_activation_ = self._loss.out_activation
         layers = self._build_layers(input_shape, self.n_outputs_)
         check_network_memory(self, layers, input_shape, np.dtype(dtype),
-                             self._batch_rows(Y.shape[0]))
+                             self._batch_rows(Y.shape[0], layers, input_shape, dtype))
         self.network_ = Sequential(layers)
         self.network_.build(input_shape, rng, dtype)
         self._state = TrainState()
@@ -495,10 +496,12 @@ class BaseNetwork(ArrayAPIBoundaryMixin, PersistenceMixin, CallbackSupportMixin,
         fit = PREDICT_BATCH_BYTES // max(net.activations_per_row * net.params.dtype.itemsize, 1)
         return int(max(1, min(self._predict_batch_rows, fit)))
 
-    def _batch_rows(self, n_samples):
-        """Rows of one training batch: all for L-BFGS, else batch_size clipped to n."""
+    def _batch_rows(self, n_samples, layers, input_shape, dtype):
+        """Rows a training step holds activations for: L-BFGS's row block (of the
+        unbuilt ``layers``), else batch_size clipped to n."""
         if self.solver == "lbfgs":
-            return n_samples
+            per_row = sum(e.activations for e in plan(layers, input_shape))
+            return lbfgs_block_rows(layers, per_row, np.dtype(dtype).itemsize, n_samples)
         size = 200 if self.batch_size == "auto" else self.batch_size
         return max(1, min(size, n_samples))
 

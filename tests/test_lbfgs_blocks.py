@@ -91,3 +91,16 @@ def test_blocked_lbfgs_follows_sklearn(block_bytes, monkeypatch):
     assert ours.n_iter_ == sk.n_iter_
     assert ours.loss_ == pytest.approx(sk.loss_, rel=1e-6)
     np.testing.assert_allclose(ours.predict_proba(X), sk.predict_proba(X), rtol=1e-5, atol=1e-8)
+
+
+def test_memory_check_sizes_lbfgs_by_its_row_block(monkeypatch):
+    """100,000 rows of MLP(100) activations take ~180 MB as one batch, ~2 MiB a block:
+    with 40 MB available the fit runs, unless batch normalization needs the whole batch."""
+    import sknn._sizes
+
+    X, y = make_classification(100_000, 20, random_state=0)  # 16 MB
+    monkeypatch.setattr(sknn._sizes, "available_memory", lambda: 40 * 2**20)
+    est = _fitted(MLPClassifier((100,), solver="lbfgs", max_iter=2), X, y)
+    assert len(train._row_blocks(est.network_, len(X))) > 50
+    with pytest.raises(ValueError, match="a training batch of 100000 rows"):
+        MLPClassifier((100,), solver="lbfgs", max_iter=2, batch_norm=True).fit(X, y)

@@ -386,15 +386,35 @@ def _update_no_improvement(net, config, state, hooks):
     state.best_loss = min(state.best_loss, last)
 
 
+def lbfgs_block_rows(layers, values_per_row, itemsize, n):
+    """Rows per block of L-BFGS's evaluations of ``n`` rows: about
+    :data:`LBFGS_BLOCK_BYTES` of activations, or all ``n`` when a layer's training
+    forward depends on the whole batch (batch normalization's statistics).
+
+    Parameters
+    ----------
+    layers : list of Layer
+        The network's top-level layers (built or not).
+    values_per_row : int
+        Activation values a training row keeps across the layers (:func:`plan`'s total).
+    itemsize : int
+        Bytes per value.
+    n : int
+        Rows of the full batch.
+
+    Returns
+    -------
+    rows : int
+    """
+    if any(layer.has_training_mode for layer in layers):
+        return n
+    return int(min(n, max(1, LBFGS_BLOCK_BYTES // max(1, values_per_row * itemsize))))
+
+
 def _row_blocks(net, n):
-    """Row slices of about :data:`LBFGS_BLOCK_BYTES` of activations covering ``n`` rows:
-    one block when a layer's training forward depends on the whole batch (batch
-    normalization's statistics)."""
-    per_row = max(1, net.activations_per_row * net.params.dtype.itemsize)
-    rows = max(1, LBFGS_BLOCK_BYTES // per_row)
-    if rows >= n or any(layer.has_training_mode for layer in net.layers):
-        return [slice(0, n)]
-    return [slice(start, min(start + rows, n)) for start in range(0, n, rows)]
+    """Row slices of :func:`lbfgs_block_rows` rows covering ``n`` rows."""
+    rows = lbfgs_block_rows(net.layers, net.activations_per_row, net.params.dtype.itemsize, n)
+    return [slice(start, min(start + rows, n)) for start in range(0, max(n, 1), max(rows, 1))]
 
 
 def _full_batch_loss_and_grad(net, loss, X, Y, sample_weight, n_eff, config, blocks, total):
