@@ -82,7 +82,9 @@ def worker(args):
     _workers.limit_threads(args.threads[0])
     X, y = _data(args.sizes[0], args.images)
     times = (run_sknn if args.worker == "sknn" else run_torch)(X, y, args.epochs)
-    print(json.dumps({"seconds": times, "maxrss_mb": _workers.maxrss_mb()}))
+    # scikit-learn imports pandas (and pyarrow) whenever installed: part of sknn's peak
+    print(json.dumps({"seconds": times, "maxrss_mb": _workers.maxrss_mb(),
+                      "pandas": "pandas" in sys.modules}))
 
 
 def _torch_available():
@@ -94,7 +96,8 @@ def _torch_available():
 
 
 def measure(args, size, threads, frameworks):
-    """Alternate the frameworks' workers; return {framework: (median epoch s, peak RSS)}."""
+    """Alternate the frameworks' workers; return the number of images,
+    {framework: (median epoch s, peak RSS)} and whether pandas was loaded in sknn's."""
     n_images = args.images or DEFAULT_IMAGES.get(size, 384)
     runs = {f: [] for f in frameworks}
     for _ in range(args.rounds):
@@ -102,8 +105,9 @@ def measure(args, size, threads, frameworks):
             runs[f].append(_workers.spawn(__file__, [
                 "--worker", f, "--sizes", size, "--threads", threads, "--images", n_images,
                 "--epochs", args.epochs]))
-    return n_images, {f: (float(np.median([s for r in rs for s in r["seconds"]])),
-                          max(r["maxrss_mb"] for r in rs)) for f, rs in runs.items()}
+    med = {f: (float(np.median([s for r in rs for s in r["seconds"]])),
+               max(r["maxrss_mb"] for r in rs)) for f, rs in runs.items()}
+    return n_images, med, any(r["pandas"] for r in runs["sknn"])
 
 
 def main(argv=None):
@@ -122,10 +126,11 @@ def main(argv=None):
     if len(frameworks) == 1:
         print("PyTorch is not installed: reporting sknn alone (pip install torch to compare).")
     print(_workers.header(_results.cpu_model()))
-    rows, ratios = [], []
+    rows, ratios, pandas = [], [], False
     for threads in args.threads:
         for size in args.sizes:
-            n_images, med = measure(args, size, threads, frameworks)
+            n_images, med, pandas_here = measure(args, size, threads, frameworks)
+            pandas = pandas or pandas_here
             what = f"{size}x{size}x3, {n_images} images, {threads} thread(s)"
             for f, (seconds, rss) in med.items():
                 print(f"  {what}: {f:5s} epoch {seconds:7.3f} s, peak RSS {rss:5.0f} MiB")
@@ -139,6 +144,9 @@ def main(argv=None):
                             t_ratio, "epoch time; below 1 means sknn is faster"),
                            (f"RGB {size}x{size} ({threads} thread(s)) peak RSS: sknn / PyTorch",
                             m_ratio, "peak resident memory; below 1 means sknn uses less")]
+    if pandas:
+        print("note: scikit-learn imported pandas in the sknn workers (it does whenever pandas "
+              "is installed); that import is part of sknn's peak RSS here")
     print(f"load average after: {_workers.load_average()}")
     if args.json:
         _results.write(
@@ -148,6 +156,7 @@ def main(argv=None):
                         "resident memory, each framework in its own process, alternating.",
             command="python benchmarks/bench_rgb_convnet.py --json",
             settings={"sizes": args.sizes, "threads": args.threads, "epochs": args.epochs,
+                      "pandas imported by scikit-learn": pandas,
                       "rounds": args.rounds},
             columns=["epoch time (s)", "peak RSS (MiB)"], rows=rows, ratios=ratios)
 
