@@ -161,7 +161,7 @@ def _with_callers_errstate(hooks):
         return call
 
     return replace(hooks, on_epoch_begin=under_settings(hooks.on_epoch_begin),
-                               on_epoch_end=under_settings(hooks.on_epoch_end))
+                   on_epoch_end=under_settings(hooks.on_epoch_end))
 
 
 def _train(net, loss, optimizer, schedule, X, Y, sample_weight, config, state, rng, hooks):
@@ -414,7 +414,7 @@ def lbfgs_block_rows(layers, values_per_row, itemsize, n):
 def _row_blocks(net, n):
     """Row slices of :func:`lbfgs_block_rows` rows covering ``n`` rows."""
     rows = lbfgs_block_rows(net.layers, net.activations_per_row, net.params.dtype.itemsize, n)
-    return [slice(start, min(start + rows, n)) for start in range(0, max(n, 1), max(rows, 1))]
+    return [slice(start, min(start + rows, n)) for start in range(0, n, rows)]
 
 
 def _full_batch_loss_and_grad(net, loss, X, Y, sample_weight, n_eff, config, blocks, total):

@@ -27,13 +27,20 @@ import threading
 import numpy as np
 
 
-@functools.lru_cache(maxsize=8)
 def ones(n, dtype):
     """A read-only vector of ``n`` ones: ``ones(n, dtype) @ M`` sums the ``n`` rows of
     ``M`` as one BLAS matrix-vector product, several times faster than ``M.sum(axis=0)``.
 
-    A few batch sizes recur (the batch, the last partial batch), hence the small cache.
+    Minibatch sizes recur (the batch, the last partial batch), so vectors of up to
+    2**16 rows are cached; longer ones (a full batch) are not kept.
     """
+    if n > 2**16:
+        return np.ones(n, dtype=dtype)
+    return _cached_ones(n, np.dtype(dtype))
+
+
+@functools.lru_cache(maxsize=8)
+def _cached_ones(n, dtype):
     vector = np.ones(n, dtype=dtype)
     vector.flags.writeable = False
     return vector
