@@ -7,6 +7,8 @@ import warnings
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sklearn.datasets import make_classification, make_regression
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier as SkClassifier
@@ -104,3 +106,32 @@ def test_memory_check_sizes_lbfgs_by_its_row_block(monkeypatch):
     assert len(train._row_blocks(est.network_, len(X))) > 50
     with pytest.raises(ValueError, match="a training batch of 100000 rows"):
         MLPClassifier((100,), solver="lbfgs", max_iter=2, batch_norm=True).fit(X, y)
+
+
+@given(n=st.integers(1, 120), n_features=st.integers(1, 6), block=st.integers(1, 130),
+       dtype=st.sampled_from([np.float32, np.float64]),
+       weights=st.sampled_from(["none", "random", "sparse zeros"]),
+       kind=st.sampled_from(["classifier", "regressor"]), seed=st.integers(0, 2**16))
+@settings(max_examples=60, deadline=None, derandomize=True, database=None)
+def test_any_blocking_gives_the_whole_batch(n, n_features, block, dtype, weights, kind, seed):
+    """For any rows, features, block size (a last short block included), dtype and
+    weights (some zero), the blocked evaluation is the whole batch's to rounding."""
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, n_features)).astype(dtype)
+    if kind == "classifier":
+        y = np.arange(n) % 3
+        est = MLPClassifier(hidden_layer_sizes=(5,), alpha=1e-2, l1=1e-3)
+    else:
+        y = rng.standard_normal(n)
+        est = MLPRegressor(hidden_layer_sizes=(5,), alpha=1e-2)
+    _fitted(est.set_params(solver="lbfgs", max_iter=2, random_state=0), X, y)
+    sample_weight = {"none": None, "random": rng.uniform(0.1, 3, n),
+                     "sparse zeros": rng.uniform(0, 3, n) * (rng.random(n) < 0.5)}[weights]
+    if sample_weight is not None and not sample_weight.sum():
+        sample_weight[0] = 1.0  # an all-zero weighting takes the whole-batch path anyway
+    whole = _evaluate(est, X, y, sample_weight, [slice(0, n)])
+    blocked = _evaluate(est, X, y, sample_weight, _blocks(n, block))
+    rtol = 1e-4 if dtype == np.float32 else 1e-10
+    assert blocked[0] == pytest.approx(whole[0], rel=rtol, abs=rtol)
+    scale = np.abs(whole[1]).max()
+    np.testing.assert_allclose(blocked[1], whole[1], rtol=rtol, atol=rtol * scale)
