@@ -79,9 +79,10 @@ def is_ready_matrix(X, n_features, *, dtype, allow_nd=False, **_):
     options would return X itself without a warning or an error, cheaply decided.
 
     True only for an exact ``numpy.ndarray`` (no subclass such as a memmap or a matrix)
-    with two dimensions, at least one row, ``n_features`` columns and a native float
-    dtype among ``dtype``, and only where n-d input is refused (``allow_nd=False``):
-    every other input goes through scikit-learn's checks and gets their errors.
+    with two dimensions (or more where ``allow_nd``: images), at least one row,
+    ``n_features`` as its second axis (what scikit-learn counts as features) and a
+    native float dtype among ``dtype``: every other input goes through scikit-learn's
+    checks and gets their errors.
 
     Parameters
     ----------
@@ -105,10 +106,13 @@ def is_ready_matrix(X, n_features, *, dtype, allow_nd=False, **_):
     True
     >>> is_ready_matrix(np.zeros((1, 3), dtype=int), 3, dtype=(np.float64, np.float32))
     False
+    >>> is_ready_matrix(np.zeros((1, 8, 8, 3)), 8, dtype=np.float64, allow_nd=True)
+    True
     """
     dtypes = dtype if isinstance(dtype, tuple) else (dtype,)
-    return (type(X) is np.ndarray and not allow_nd and X.ndim == 2 and X.shape[0] > 0
-            and X.shape[1] == n_features and any(X.dtype == d for d in dtypes))
+    return (type(X) is np.ndarray and (X.ndim == 2 or allow_nd and X.ndim > 2)
+            and X.shape[0] > 0 and X.shape[1] == n_features
+            and any(X.dtype == d for d in dtypes))
 
 
 def is_finite_dense(X):

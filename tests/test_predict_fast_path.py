@@ -1,6 +1,7 @@
 """predict's light path for plain float ndarrays gives what the full checks give.
 
-``_validate_predict_input`` returns a 2-D float ndarray as it is and ``predict``
+``_validate_predict_input`` returns a 2-D float ndarray (an image array for the
+convolutional networks) as it is and ``predict``
 decodes binary and multiclass labels itself (issue 13: one-row latency). These tests
 compare both shortcuts with scikit-learn's own functions on the same fitted models.
 """
@@ -60,15 +61,46 @@ def test_light_path_predicts_as_the_checked_path(make):
         np.testing.assert_array_equal(est.predict(rows), est.predict(np.array(checked)))
 
 
-@pytest.mark.parametrize("X, ready", [
-    (np.zeros((2, 3)), True), (np.zeros((2, 3), dtype=np.float32), True),
-    (np.zeros((2, 4)), False), (np.zeros((0, 3)), False), (np.zeros((2, 3, 1)), False),
-    (np.zeros((2, 3), dtype=">f8"), False), (np.zeros((2, 3), dtype=int), False),
-    (np.zeros((2, 3), dtype=np.float16), False), (np.zeros((2, 3)).view(np.recarray), False),
-    ([[0.0, 0.0, 0.0]], False)])
-def test_only_plain_float_matrices_skip_the_checks(X, ready):
+@pytest.mark.parametrize("X, ready, ready_nd", [
+    (np.zeros((2, 3)), True, True), (np.zeros((2, 3), dtype=np.float32), True, True),
+    (np.zeros((2, 4)), False, False), (np.zeros((0, 3)), False, False),
+    (np.zeros((2, 3, 1)), False, True), (np.zeros((2, 3, 4, 5)), False, True),
+    (np.zeros((2, 4, 3, 1)), False, False), (np.zeros((0, 3, 4, 1)), False, False),
+    (np.zeros((2, 3), dtype=">f8"), False, False), (np.zeros((2, 3), dtype=int), False, False),
+    (np.zeros((2, 3), dtype=np.float16), False, False),
+    (np.zeros((2, 3)).view(np.recarray), False, False), ([[0.0, 0.0, 0.0]], False, False)])
+def test_only_plain_float_arrays_skip_the_checks(X, ready, ready_nd):
     assert is_ready_matrix(X, 3, dtype=(np.float64, np.float32)) is ready
-    assert is_ready_matrix(X, 3, dtype=(np.float64, np.float32), allow_nd=True) is False
+    assert is_ready_matrix(X, 3, dtype=(np.float64, np.float32), allow_nd=True) is ready_nd
+
+
+def _images():
+    rng = np.random.default_rng(0)
+    return rng.random((40, 6, 6, 2), dtype=np.float32), np.arange(40) % 3
+
+
+@pytest.mark.parametrize("make", [
+    lambda X: X[:1], lambda X: np.asfortranarray(X[:5]), lambda X: X[::2][:4],
+    lambda X: X[:3, :, ::-1], lambda X: X[:3].astype(np.float64), lambda X: X[:2].tolist(),
+    lambda X: np.ascontiguousarray(X[:3].transpose(0, 2, 1, 3))])
+def test_image_light_path_is_what_the_checks_return(make):
+    """For image arrays the light path is taken exactly where scikit-learn's
+    validate_data would return X itself, silently; predictions agree with the checked
+    path everywhere."""
+    from sknn import ConvNetClassifier, ConvNetRegressor
+
+    X, y = _images()
+    for est in (ConvNetClassifier(filters=(3,), dense_layers=(4,), max_iter=2, random_state=0),
+                ConvNetRegressor(filters=(3,), dense_layers=(4,), max_iter=2, random_state=0)):
+        _fit(est, X, y.astype(float) if isinstance(est, ConvNetRegressor) else y)
+        rows = make(X)
+        options = est._x_validation()
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            checked = validate_data(est, rows, reset=False, ensure_all_finite=False, **options)
+        if is_ready_matrix(rows, est.n_features_in_, **options):
+            assert checked is rows
+        np.testing.assert_array_equal(est.predict(rows), est.predict(np.array(checked)))
 
 
 def test_light_path_keeps_the_errors_and_warnings_of_the_checks():
