@@ -135,3 +135,21 @@ def test_any_blocking_gives_the_whole_batch(n, n_features, block, dtype, weights
     assert blocked[0] == pytest.approx(whole[0], rel=rtol, abs=rtol)
     scale = np.abs(whole[1]).max()
     np.testing.assert_allclose(blocked[1], whole[1], rtol=rtol, atol=rtol * scale)
+
+
+def test_float32_weights_whose_sum_overflows_float32(monkeypatch):
+    """300 weights of 3e37 sum to 9e39, beyond float32: the shares and the penalty
+    divisor are summed in float64, so blocked and whole-batch fits agree (the blocks
+    used to divide inf by inf and report a divergence)."""
+    X = X_CLS.astype(np.float32)
+    sample_weight = np.full(len(X), 3e37, dtype=np.float32)
+    fits = []
+    for block_bytes in (10**12, 2**12):
+        monkeypatch.setattr(train, "LBFGS_BLOCK_BYTES", block_bytes)
+        est = MLPClassifier(hidden_layer_sizes=(7,), solver="lbfgs", max_iter=20, random_state=0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            fits.append(est.fit(X, Y_CLS, sample_weight=sample_weight))
+    whole, blocked = fits
+    assert len(train._row_blocks(blocked.network_, len(X))) > 1
+    assert np.isfinite(blocked.loss_) and blocked.loss_ == pytest.approx(whole.loss_, rel=1e-4)

@@ -304,8 +304,11 @@ def held_out_loss(net, loss, Z, Y, sample_weight, config):
 
 
 def _effective_size(n_samples, sample_weight):
-    """What penalties are divided by: the sample count, or the sum of the weights."""
-    return n_samples if sample_weight is None else float(sample_weight.sum())
+    """What penalties are divided by: the sample count, or the sum of the weights.
+
+    Summed in float64: float32 weights near float32's maximum would sum to infinity.
+    """
+    return n_samples if sample_weight is None else float(np.sum(sample_weight, dtype=np.float64))
 
 
 def _penalize(net, config, n_eff):
@@ -456,7 +459,7 @@ def train_lbfgs(net, loss, X, Y, sample_weight, config, max_fun):
         network holds the final parameters ``x``.
     """
     scratch = np.empty(net.n_regularized, dtype=net.params.dtype)
-    with np.errstate(**QUIET):  # a float32 weight sum may overflow: the loss reports it
+    with np.errstate(**QUIET):  # weights near float64's maximum overflow: the loss reports it
         n_eff = _effective_size(X.shape[0], sample_weight)  # the same at every evaluation
     blocks = _row_blocks(net, X.shape[0])
     total = np.empty_like(net.grads) if len(blocks) > 1 else None
