@@ -3,6 +3,7 @@
 import warnings
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.multiclass import check_classification_targets
 
@@ -12,8 +13,13 @@ from ._perceptron_sgd import SCALE_HINT
 
 
 def _abs_max(X):
-    """Largest |x| of a dense or sparse X."""
-    return float(abs(X).max()) if X.size else 0.0
+    """Largest |x| of a dense or sparse X, with no temporary of a dense X's size (``abs(X)``
+    would double the memory of a fit for one number)."""
+    if not X.size:
+        return 0.0
+    if sp.issparse(X):
+        return float(abs(X).max())  # a copy of the stored values only
+    return max(float(X.max()), -float(X.min()))
 
 
 def _check_scores_finite(X, W, b):
