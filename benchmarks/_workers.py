@@ -14,6 +14,8 @@ import resource
 import subprocess
 import sys
 
+import numpy as np
+
 
 def maxrss_mb():
     """Peak resident set size of this process in MiB."""
@@ -63,7 +65,6 @@ def torch_adam_epochs(net, X, y, epochs, batch, lr):
 
 def blas_kernel():
     """NumPy's BLAS library, version and kernel, e.g. ``'openblas 0.3.31 (Haswell)'``."""
-    import numpy as np  # noqa: F401  (loads the BLAS library threadpoolctl inspects)
     from threadpoolctl import threadpool_info
 
     infos = [i for i in threadpool_info() if i["user_api"] == "blas"]
@@ -91,3 +92,38 @@ def spawn(script, worker_args):
     if out.returncode != 0:
         raise RuntimeError(f"worker {' '.join(cmd[1:])} failed:\n{out.stderr}")
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def alternate(script, frameworks, rounds, worker_args):
+    """Run ``script``'s worker for each framework, ``rounds`` times, alternating.
+
+    Parameters
+    ----------
+    script : str
+        The benchmark script (``__file__``); its workers take ``--worker FRAMEWORK``.
+    frameworks : sequence of str
+    rounds : int
+    worker_args : list
+        The other arguments of every worker.
+
+    Returns
+    -------
+    runs : dict of str to list of dict
+        Each framework's workers' JSON results, in order. Every result holds
+        ``seconds`` (a list) and ``maxrss_mb``.
+    """
+    runs = {f: [] for f in frameworks}
+    for _ in range(rounds):
+        for f in frameworks:
+            runs[f].append(spawn(script, ["--worker", f, *worker_args]))
+    return runs
+
+
+def median_seconds(results):
+    """Median of all ``seconds`` of a framework's worker results."""
+    return float(np.median([s for r in results for s in r["seconds"]]))
+
+
+def peak_rss(results):
+    """Largest peak RSS (MiB) of a framework's worker results."""
+    return max(r["maxrss_mb"] for r in results)

@@ -19,7 +19,6 @@ Usage::
 import argparse
 import json
 import os
-import subprocess
 import sys
 import time
 
@@ -112,14 +111,10 @@ def run_torch(epochs, threads):
 
 
 def _spawn(framework, args, blas_threads=None):
-    cmd = [sys.executable, os.path.abspath(__file__), "--worker", framework,
-           "--epochs", str(args.epochs), "--threads", str(args.threads)]
+    worker_args = ["--worker", framework, "--epochs", args.epochs, "--threads", args.threads]
     if blas_threads is not None:
-        cmd += ["--blas-threads", str(blas_threads)]
-    out = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    if out.returncode != 0:
-        raise RuntimeError(f"{framework} worker failed:\n{out.stderr}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+        worker_args += ["--blas-threads", blas_threads]
+    return _workers.spawn(__file__, worker_args)
 
 
 def _torch_available():

@@ -1,11 +1,12 @@
 """Epoch time of sknn's MLPClassifier against scikit-learn's (and PyTorch's, if installed).
 
 MNIST test set (../shared/data), first 8,000 images train, last 2,000 test, pixels in
-[0, 1] as float32; network 784-256-128-10, relu, adam, batch 128. All frameworks run in
-the same process, interleaved, and the script reports ratios of median epoch times,
-because the machine is shared and single timings are noise.
+[0, 1] as float32; network 784-256-128-10, relu, adam, batch 128. Each framework trains
+in its own process (its peak RSS is its own), alternating with the others for
+``--rounds`` rounds, and the script reports the median epoch time, the peak RSS and the
+ratios of the epoch times, because the machine is shared and single timings are noise.
 
-Run: ``python benchmarks/bench_mlp.py [--epochs 5] [--repeats 3] [--threads 1]``
+Run: ``python benchmarks/bench_mlp.py [--epochs 5] [--rounds 3] [--threads 1]``
 """
 
 import argparse
@@ -19,19 +20,14 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier as SkMLP
 
 from sknn import MLPClassifier
-from sknn.datasets import load_mnist
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _results  # noqa: E402
 import _workers  # noqa: E402
+from _data import mnist_split  # noqa: E402
 
 HIDDEN = (256, 128)
-
-
-def mnist_split():
-    X, y = load_mnist()
-    X = X.reshape(len(X), -1).astype(np.float32) / 255.0
-    return X[:8000], y[:8000], X[8000:], y[8000:]
+LABELS = {"sknn": "sknn", "sklearn": "scikit-learn", "torch": "PyTorch"}
 
 
 def time_estimator(make, X, y, X_test, y_test, epochs):
@@ -79,55 +75,71 @@ def time_torch(X, y, X_test, y_test, epochs):
     return elapsed / epochs, float(acc)
 
 
+def worker(args):
+    """Train one framework ``--repeats`` times in this process; print a JSON line."""
+    import json
+
+    if args.worker == "torch":
+        import torch  # noqa: F401  (imported first, so that limit_threads sets its threads)
+    if args.threads is not None:
+        _workers.limit_threads(args.threads)
+    X, X_test, y, y_test = mnist_split(dtype=np.float32)
+    make = {"sknn": make_sknn, "sklearn": make_sklearn}.get(args.worker)
+    results = [time_estimator(make, X, y, X_test, y_test, args.epochs) if make else
+               time_torch(X, y, X_test, y_test, args.epochs) for _ in range(args.repeats)]
+    print(json.dumps({"seconds": [s for s, _ in results], "accuracy": results[-1][1],
+                      "maxrss_mb": _workers.maxrss_mb()}))
+
+
+def _torch_available():
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=5)
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=1, help="fits per worker process")
     parser.add_argument("--threads", type=int, default=None,
                         help="BLAS (and PyTorch) threads; default: the libraries' own")
+    parser.add_argument("--worker", choices=list(LABELS), help=argparse.SUPPRESS)
     _results.add_json_option(parser, "mlp")
     args = parser.parse_args(argv)
-    X, y, X_test, y_test = mnist_split()
-    try:
-        import torch  # noqa: F401
-
-        runners = {"torch": lambda: time_torch(X, y, X_test, y_test, args.epochs)}
-    except ImportError:
+    if args.worker:
+        return worker(args)
+    frameworks = ["sknn", "sklearn"] + (["torch"] if _torch_available() else [])
+    if "torch" not in frameworks:
         print("PyTorch not installed: comparing with scikit-learn only")
-        runners = {}
-    if args.threads is not None:
-        _workers.limit_threads(args.threads)  # after importing torch, so it is limited too
     print(_workers.header(_results.cpu_model()))
-    runners = {"sknn": lambda: time_estimator(make_sknn, X, y, X_test, y_test, args.epochs),
-               "sklearn": lambda: time_estimator(make_sklearn, X, y, X_test, y_test,
-                                                 args.epochs), **runners}
-    results = {name: [] for name in runners}
-    for _ in range(args.repeats):  # interleaved, so drifts in machine load hit all alike
-        for name, run in runners.items():
-            results[name].append(run())
-    med = {name: float(np.median([t for t, _ in r])) for name, r in results.items()}
-    for name, r in results.items():
-        print(f"{name:8s} epoch {1000 * med[name]:7.1f} ms (median of {args.repeats}), "
-              f"accuracy {r[-1][1]:.4f}")
-    print(f"ratio sknn / sklearn epoch time: {med['sknn'] / med['sklearn']:.3f}")
-    if "torch" in med:
-        print(f"ratio sknn / torch   epoch time: {med['sknn'] / med['torch']:.3f}")
+    worker_args = ["--epochs", args.epochs, "--repeats", args.repeats]
+    worker_args += [] if args.threads is None else ["--threads", args.threads]
+    runs = _workers.alternate(__file__, frameworks, args.rounds, worker_args)
+    med = {f: _workers.median_seconds(rs) for f, rs in runs.items()}
+    for f, rs in runs.items():
+        print(f"{f:8s} epoch {1000 * med[f]:7.1f} ms (median of {len(rs)} runs), accuracy "
+              f"{rs[-1]['accuracy']:.4f}, peak RSS {_workers.peak_rss(rs):.0f} MiB")
+    for f in frameworks[1:]:
+        print(f"ratio sknn / {f:7s} epoch time: {med['sknn'] / med[f]:.3f}")
     if args.json:
-        labels = {"sknn": "sknn", "sklearn": "scikit-learn", "torch": "PyTorch"}
         _results.write(
             args.json, benchmark="mlp", title="MLPClassifier training (MNIST, 784-256-128-10)",
             description="Median epoch time of the same network (relu, adam, batch 128, "
                         "float32 pixels) on the first 8,000 MNIST test images; accuracy "
-                        "on the last 2,000. The frameworks run interleaved in one process.",
+                        "on the last 2,000; peak resident memory. Each framework runs in "
+                        "its own process, alternating.",
             command="python benchmarks/bench_mlp.py --json"
                     + ("" if args.threads is None else f" --threads {args.threads}"),
-            settings={"epochs": args.epochs, "repeats": args.repeats,
+            settings={"epochs": args.epochs, "rounds": args.rounds, "repeats": args.repeats,
                       "threads": args.threads or "default"},
-            columns=["epoch time (s)", "accuracy"],
-            rows=[(labels[n], (med[n], r[-1][1])) for n, r in results.items()],
-            ratios=[(f"MLP: sknn / {labels[n]}", med["sknn"] / med[n],
-                     "epoch time; below 1 means sknn is faster")
-                    for n in ("sklearn", "torch") if n in med])
+            columns=["epoch time (s)", "accuracy", "peak RSS (MiB)"],
+            rows=[(LABELS[f], (med[f], rs[-1]["accuracy"], _workers.peak_rss(rs)))
+                  for f, rs in runs.items()],
+            ratios=[(f"MLP: sknn / {LABELS[f]}", med["sknn"] / med[f],
+                     "epoch time; below 1 means sknn is faster") for f in frameworks[1:]])
 
 
 if __name__ == "__main__":

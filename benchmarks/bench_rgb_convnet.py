@@ -99,14 +99,9 @@ def measure(args, size, threads, frameworks):
     """Alternate the frameworks' workers; return the number of images,
     {framework: (median epoch s, peak RSS)} and whether pandas was loaded in sknn's."""
     n_images = args.images or DEFAULT_IMAGES.get(size, 384)
-    runs = {f: [] for f in frameworks}
-    for _ in range(args.rounds):
-        for f in frameworks:
-            runs[f].append(_workers.spawn(__file__, [
-                "--worker", f, "--sizes", size, "--threads", threads, "--images", n_images,
-                "--epochs", args.epochs]))
-    med = {f: (float(np.median([s for r in rs for s in r["seconds"]])),
-               max(r["maxrss_mb"] for r in rs)) for f, rs in runs.items()}
+    runs = _workers.alternate(__file__, frameworks, args.rounds, [
+        "--sizes", size, "--threads", threads, "--images", n_images, "--epochs", args.epochs])
+    med = {f: (_workers.median_seconds(rs), _workers.peak_rss(rs)) for f, rs in runs.items()}
     return n_images, med, any(r["pandas"] for r in runs["sknn"])
 
 

@@ -98,15 +98,11 @@ def worker(args):
 
 def measure(args, workload, threads):
     """Alternate the frameworks' workers; return {framework: (median s, score, rss)}."""
-    runs = {f: [] for f in FRAMEWORKS}
-    for _ in range(args.rounds):
-        for framework in FRAMEWORKS:
-            runs[framework].append(_workers.spawn(__file__, [
-                "--worker", framework, "--workload", workload, "--threads", threads,
-                "--repeats", args.repeats, "--epochs", args.epochs,
-                "--lbfgs-iter", args.lbfgs_iter, "--calls", args.calls]))
-    return {f: (float(np.median([s for r in rs for s in r["seconds"]])), rs[-1]["score"],
-                max(r["maxrss_mb"] for r in rs)) for f, rs in runs.items()}
+    runs = _workers.alternate(__file__, FRAMEWORKS, args.rounds, [
+        "--workload", workload, "--threads", threads, "--repeats", args.repeats,
+        "--epochs", args.epochs, "--lbfgs-iter", args.lbfgs_iter, "--calls", args.calls])
+    return {f: (_workers.median_seconds(rs), rs[-1]["score"], _workers.peak_rss(rs))
+            for f, rs in runs.items()}
 
 
 UNITS = {"adam": ("epoch", 1e3, "ms"), "lbfgs": ("fit", 1.0, "s"),
