@@ -35,7 +35,8 @@ def _evaluate(est, X, y, sample_weight, blocks):
     config = est._train_config(X.shape[0], incremental=False)
     total = np.empty_like(net.grads)
     value = train._full_batch_loss_and_grad(net, est._loss, X, Y, sample_weight, n_eff,
-                                            config, blocks, total)
+                                            config, train._weighted_blocks(
+                                                blocks, sample_weight, n_eff), total)
     return value, net.grads.copy()
 
 

@@ -265,10 +265,17 @@ def _loss_and_backprop(net, loss, X, Y, sample_weight, n_eff, config, d_buf=None
     -------
     value : float
     """
+    return (_data_loss_and_backprop(net, loss, X, Y, sample_weight, d_buf)
+            + _penalize(net, config, n_eff))
+
+
+def _data_loss_and_backprop(net, loss, X, Y, sample_weight, d_buf=None):
+    """The (sample-weighted) mean loss of a batch, without penalties; its gradient is
+    left in ``net.grads``."""
     out = net.forward(X, training=True)
     value, d_out = loss.value_and_gradient(Y, out, sample_weight, out=d_buf)
     net.backward(d_out)
-    return value + _penalize(net, config, n_eff)
+    return value
 
 
 def held_out_loss(net, loss, Z, Y, sample_weight, config):
@@ -420,26 +427,32 @@ def _row_blocks(net, n):
     return [slice(start, min(start + rows, n)) for start in range(0, n, rows)]
 
 
+def _weighted_blocks(blocks, sample_weight, n_eff):
+    """Each row block with its share of the samples (or of the sample weights), blocks
+    of zero weight left out; None when the batch is one block or weighs nothing (the
+    whole batch is then evaluated at once, and the loss defines a weightless one)."""
+    if len(blocks) == 1 or n_eff == 0:
+        return None
+    shares = [(rows, _effective_size(rows.stop - rows.start,
+                                     None if sample_weight is None else sample_weight[rows])
+               / n_eff) for rows in blocks]
+    return [(rows, share) for rows, share in shares if share > 0]
+
+
 def _full_batch_loss_and_grad(net, loss, X, Y, sample_weight, n_eff, config, blocks, total):
     """The penalized full-batch loss, its gradient left in ``net.grads``.
 
-    Each block's mean loss and gradient count by its share of the samples (or of the
-    sample weights): the sum is the whole batch's mean, up to rounding. ``total``
-    accumulates the gradient (shape of ``net.grads``).
+    ``blocks`` is :func:`_weighted_blocks`'s list (None: the whole batch at once): each
+    block's mean loss and gradient count by its share, so the sum is the whole batch's
+    mean, up to rounding. ``total`` accumulates the gradient (shape of ``net.grads``).
     """
-    if len(blocks) == 1 or n_eff == 0:  # (no weight at all: the loss defines 0 itself)
+    if blocks is None:
         return _loss_and_backprop(net, loss, X, Y, sample_weight, n_eff, config)
     value = 0.0
     total[...] = 0
-    for rows in blocks:
+    for rows, share in blocks:
         swb = None if sample_weight is None else sample_weight[rows]
-        share = _effective_size(rows.stop - rows.start, swb) / n_eff
-        if share == 0:  # all weights of the block are zero: it adds nothing
-            continue
-        out = net.forward(X[rows], training=True)
-        block_value, d_out = loss.value_and_gradient(Y[rows], out, swb)
-        net.backward(d_out)
-        value += share * block_value
+        value += share * _data_loss_and_backprop(net, loss, X[rows], Y[rows], swb)
         net.grads *= share
         total += net.grads
     net.grads[...] = total
@@ -461,8 +474,9 @@ def train_lbfgs(net, loss, X, Y, sample_weight, config, max_fun):
     scratch = np.empty(net.n_regularized, dtype=net.params.dtype)
     with np.errstate(**QUIET):  # weights near float64's maximum overflow: the loss reports it
         n_eff = _effective_size(X.shape[0], sample_weight)  # the same at every evaluation
-    blocks = _row_blocks(net, X.shape[0])
-    total = np.empty_like(net.grads) if len(blocks) > 1 else None
+    # the blocks and their shares are the same at every evaluation
+    blocks = _weighted_blocks(_row_blocks(net, X.shape[0]), sample_weight, n_eff)
+    total = None if blocks is None else np.empty_like(net.grads)
 
     def loss_and_grad(w):
         net.params[...] = w
