@@ -29,7 +29,13 @@ from ._array_api import ArrayAPIBoundaryMixin
 from ._memmap import page_releaser
 from ._persistence import PersistenceMixin
 from ._sizes import check_mc_work, check_network_memory
-from ._validation import assert_all_finite, is_finite_dense, is_ready_matrix, validate_data
+from ._validation import (
+    abs_max,
+    assert_all_finite,
+    is_finite_dense,
+    is_ready_matrix,
+    validate_data,
+)
 from .nn import activations, initializers, optimizers, schedules
 from .nn.network import Sequential, plan
 from .nn.train import (
@@ -62,7 +68,7 @@ def x_too_large(Xb, dtype):
     (predictions, hidden representations, attributions), never returned as NaN or inf."""
     return ValueError(
         f"X is too large for this network: its outputs overflowed to NaN or infinity in "
-        f"{np.dtype(dtype)} (max |X| = {abs(Xb).max():.3g}). Scale X as the training data "
+        f"{np.dtype(dtype)} (max |X| = {abs_max(Xb):.3g}). Scale X as the training data "
         "were scaled.")
 
 

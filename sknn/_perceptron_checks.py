@@ -3,23 +3,13 @@
 import warnings
 
 import numpy as np
-import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.multiclass import check_classification_targets
 
 from ._labels import check_classes, check_label_types
 from ._perceptron_kernel import _dense
+from ._validation import abs_max
 from ._perceptron_sgd import SCALE_HINT
-
-
-def _abs_max(X):
-    """Largest |x| of a dense or sparse X, with no temporary of a dense X's size (``abs(X)``
-    would double the memory of a fit for one number)."""
-    if not X.size:
-        return 0.0
-    if sp.issparse(X):
-        return float(abs(X).max())  # a copy of the stored values only
-    return max(float(X.max()), -float(X.min()))
 
 
 def _check_scores_finite(X, W, b):
@@ -30,12 +20,12 @@ def _check_scores_finite(X, W, b):
     """
     if not (np.isfinite(W).all() and np.isfinite(b).all()):
         raise ValueError(f"Floating-point under-/overflow occurred in training. {SCALE_HINT}")
-    bound = _abs_max(X) * X.shape[1] * np.abs(W).max(initial=0.0) + np.abs(b).max(initial=0.0)
+    bound = abs_max(X) * X.shape[1] * np.abs(W).max(initial=0.0) + np.abs(b).max(initial=0.0)
     if np.isfinite(bound) or np.isfinite(_dense(X @ W.T) + b).all():
         return
     raise ValueError(
         "ThresholdPerceptron's decision scores overflow on the training X (|X| up to "
-        f"{_abs_max(X):.3g}). {SCALE_HINT}"
+        f"{abs_max(X):.3g}). {SCALE_HINT}"
     )
 
 

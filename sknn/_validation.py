@@ -17,6 +17,7 @@ two things to scikit-learn's function, both found by ``tests/test_hostile_inputs
 import re
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import is_classifier
 from sklearn.utils.validation import assert_all_finite as _sklearn_assert_all_finite
 from sklearn.utils.validation import validate_data as _sklearn_validate_data
@@ -113,6 +114,16 @@ def is_ready_matrix(X, n_features, *, dtype, allow_nd=False, **_):
     return (type(X) is np.ndarray and (X.ndim == 2 or allow_nd and X.ndim > 2)
             and X.shape[0] > 0 and X.shape[1] == n_features
             and any(X.dtype == d for d in dtypes))
+
+
+def abs_max(X):
+    """Largest |x| of a dense or sparse X, with no temporary of a dense X's size (``abs(X)``
+    would double the memory of a fit for one number); 0 for an empty X."""
+    if not X.size:
+        return 0.0
+    if sp.issparse(X):
+        return float(abs(X).max())  # a copy of the stored values only
+    return max(float(X.max()), -float(X.min()))
 
 
 def is_finite_dense(X):

@@ -25,7 +25,6 @@ from ._array_api import ArrayAPIBoundaryMixin
 from ._class_weight import CLASS_WEIGHT_CONSTRAINT, class_weights, refuse_balanced_partial_fit
 from ._labels import check_label_types
 from ._perceptron_checks import (
-    _abs_max,
     _check_scores_finite,
     _checked_copy,
     _classes_of,
@@ -37,7 +36,7 @@ from ._perceptron_sgd import SCALE_HINT, fit_units
 from ._persistence import PersistenceMixin, weights_problem
 from ._scoring import checked_score
 from ._sizes import check_weight_memory
-from ._validation import validate_data
+from ._validation import abs_max, validate_data
 
 __all__ = ["ThresholdPerceptron"]
 
@@ -298,7 +297,7 @@ class ThresholdPerceptron(ArrayAPIBoundaryMixin, PersistenceMixin, ClassifierMix
             Z = _dense(X @ self.coef_.T) + self.intercept_
         if not np.isfinite(Z).all():
             raise ValueError(
-                f"X has values too large for this model (|X| up to {_abs_max(X):.3g}): the "
+                f"X has values too large for this model (|X| up to {abs_max(X):.3g}): the "
                 "decision scores overflow. Scale X as the training data was scaled."
             )
         return Z.ravel() if Z.shape[1] == 1 and not self._indicator else Z

@@ -363,10 +363,10 @@ def test_failed_partial_fit_keeps_the_previous_weights():
     np.array([[-3.0, 1.0], [2.0, -0.5]]), np.array([[-3.0, -1.0]]), np.array([[0.5, 2.5]]),
     sp.csr_matrix(np.array([[0.0, -7.0], [1.0, 0.0]])), np.zeros((0, 2))])
 def test_abs_max_is_the_largest_magnitude(X):
-    from sknn._perceptron_checks import _abs_max
+    from sknn._validation import abs_max
 
     dense = X.toarray() if sp.issparse(X) else X
-    assert _abs_max(X) == (float(np.abs(dense).max()) if dense.size else 0.0)
+    assert abs_max(X) == (float(np.abs(dense).max()) if dense.size else 0.0)
 
 
 def test_fit_takes_no_temporary_of_the_data_size():
