@@ -23,6 +23,15 @@ def maxrss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale / 2**20
 
 
+def torch_available():
+    """Whether PyTorch, a benchmark-only comparison, is installed."""
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 def limit_threads(n):
     """Limit BLAS (threadpoolctl) and, when it is imported, PyTorch to ``n`` threads."""
     from threadpoolctl import threadpool_limits

@@ -117,14 +117,6 @@ def _spawn(framework, args, blas_threads=None):
     return _workers.spawn(__file__, worker_args)
 
 
-def _torch_available():
-    try:
-        import torch  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 def _best(runs):
     return min(min(r["epoch_s"]) for r in runs)
 
@@ -165,7 +157,7 @@ def main(argv=None):
         return
     # (key, worker, BLAS threads): sknn as installed, sknn on one BLAS thread, torch
     runs = [("sknn", "sknn", None), ("sknn-1", "sknn", 1)]
-    runs += [("torch", "torch", None)] if _torch_available() else []
+    runs += [("torch", "torch", None)] if _workers.torch_available() else []
     if len(runs) == 2:
         print("PyTorch is not installed: reporting sknn alone "
               "(pip install torch to compare).")

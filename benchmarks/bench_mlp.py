@@ -97,14 +97,6 @@ def worker(args):
                       "maxrss_mb": _workers.maxrss_mb()}))
 
 
-def _torch_available():
-    try:
-        import torch  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=5)
@@ -117,7 +109,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.worker:
         return worker(args)
-    frameworks = ["sknn", "sklearn"] + (["torch"] if _torch_available() else [])
+    frameworks = ["sknn", "sklearn"] + (["torch"] if _workers.torch_available() else [])
     if "torch" not in frameworks:
         print("PyTorch not installed: comparing with scikit-learn only")
     print(_workers.header(_results.cpu_model()))

@@ -87,14 +87,6 @@ def worker(args):
                       "pandas": "pandas" in sys.modules}))
 
 
-def _torch_available():
-    try:
-        import torch  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 def measure(args, size, threads, frameworks):
     """Alternate the frameworks' workers; return the number of images,
     {framework: (median epoch s, peak RSS)} and whether pandas was loaded in sknn's."""
@@ -117,7 +109,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.worker:
         return worker(args)
-    frameworks = ["sknn", "torch"] if _torch_available() else ["sknn"]
+    frameworks = ["sknn", "torch"] if _workers.torch_available() else ["sknn"]
     if len(frameworks) == 1:
         print("PyTorch is not installed: reporting sknn alone (pip install torch to compare).")
     print(_workers.header(_results.cpu_model()))
